@@ -1,0 +1,15 @@
+package scalelite
+
+import "context"
+
+// Store is everything the SQL system of record provides.
+type Store interface {
+	ServerStore
+	MeetingStore
+	TenantStore
+	RecordingStore
+	APIKeyStore
+	AuditStore
+	// Ping reports whether the database answers.
+	Ping(ctx context.Context) error
+}

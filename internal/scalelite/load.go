@@ -13,7 +13,9 @@ type LoadPolicy struct {
 }
 
 // DefaultLoadPolicy returns Scalelite's default: 15 users for meetings younger than 15 minutes.
-func DefaultLoadPolicy() LoadPolicy { return LoadPolicy{MinUserCount: 15, JoinBufferTime: 15 * time.Minute} }
+func DefaultLoadPolicy() LoadPolicy {
+	return LoadPolicy{MinUserCount: 15, JoinBufferTime: 15 * time.Minute}
+}
 
 // MeetingLoadInput is what the load formula needs of one meeting listed by getMeetings.
 type MeetingLoadInput struct {

@@ -1,0 +1,142 @@
+package scalelite
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// TenantService manages tenants and their settings (Scalelite's tenants and tenantSettings rake
+// tasks and the admin API). Unlike Scalelite it refuses duplicate names and checks settings.
+type TenantService struct {
+	Store TenantStore
+}
+
+// NewTenantService returns a service over store.
+func NewTenantService(store TenantStore) *TenantService { return &TenantService{Store: store} }
+
+var tenantNameRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+
+// ValidateTenantName checks that name can be the first label of a host name.
+func ValidateTenantName(name string) error {
+	if !tenantNameRE.MatchString(name) {
+		return Errorf(EINVALID, "Tenant name must be a host label (lower-case letters, digits and '-'): %q", name)
+	}
+	return nil
+}
+
+// ParseSecrets splits a ':'-separated secret list, dropping empty entries.
+func ParseSecrets(list string) []string {
+	var out []string
+	for _, s := range strings.Split(list, ":") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Add creates a tenant; secrets is the ':'-separated list.
+func (s *TenantService) Add(ctx context.Context, name, secrets string) (*Tenant, error) {
+	if name == "" || secrets == "" {
+		return nil, Errorf(EINVALID, "Error: both name and secrets are required to create a Tenant")
+	}
+	if err := ValidateTenantName(name); err != nil {
+		return nil, err
+	}
+	list := ParseSecrets(secrets)
+	if len(list) == 0 {
+		return nil, Errorf(EINVALID, "Tenant needs at least one secret")
+	}
+	t := &Tenant{ID: lifecycleUUID(), Name: name, Secrets: list}
+	if err := s.Store.CreateTenant(ctx, t); err != nil {
+		return nil, fmt.Errorf("add tenant %s: %w", name, err)
+	}
+	return t, nil
+}
+
+// Update renames a tenant or replaces its secrets; nil leaves a field unchanged.
+func (s *TenantService) Update(ctx context.Context, id string, name, secrets *string) (*Tenant, error) {
+	u := TenantUpdate{Name: name}
+	if name != nil {
+		if err := ValidateTenantName(*name); err != nil {
+			return nil, err
+		}
+	}
+	if secrets != nil {
+		if u.Secrets = ParseSecrets(*secrets); len(u.Secrets) == 0 {
+			return nil, Errorf(EINVALID, "Tenant needs at least one secret")
+		}
+	}
+	t, err := s.Store.UpdateTenant(ctx, id, u)
+	if err != nil {
+		return nil, fmt.Errorf("update tenant %s: %w", id, err)
+	}
+	return t, nil
+}
+
+// Remove deletes a tenant and its settings.
+func (s *TenantService) Remove(ctx context.Context, id string) error {
+	if err := s.Store.DeleteTenant(ctx, id); err != nil {
+		return fmt.Errorf("remove tenant %s: %w", id, err)
+	}
+	return nil
+}
+
+// Resolve finds a tenant by id, else by name.
+func (s *TenantService) Resolve(ctx context.Context, ref string) (*Tenant, error) {
+	t, err := s.Store.Tenant(ctx, ref)
+	if err == nil {
+		return t, nil
+	}
+	if !IsNotFound(err) {
+		return nil, fmt.Errorf("tenant %s: %w", ref, err)
+	}
+	t, err = s.Store.TenantByName(ctx, ref)
+	if IsNotFound(err) {
+		return nil, Errorf(ENOTFOUND, "Couldn't find Tenant with id=%s", ref)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("tenant %s: %w", ref, err)
+	}
+	return t, nil
+}
+
+var settingParamRE = regexp.MustCompile(`^[A-Za-z0-9_.\-]+$`)
+
+// ParseOverride reads a setting's override flag as Scalelite does ("true" is an override,
+// "false" a default); other values are invalid.
+func ParseOverride(v string) (bool, error) {
+	b, err := strconv.ParseBool(strings.TrimSpace(v))
+	if err != nil {
+		return false, Errorf(EINVALID, "Override must be true or false, not %q", v)
+	}
+	return b, nil
+}
+
+// AddSetting adds a create/join parameter default (override false) or override to the tenant
+// given by id or name.
+func (s *TenantService) AddSetting(ctx context.Context, tenantRef, param, value string, override bool) (*TenantSetting, error) {
+	t, err := s.Resolve(ctx, tenantRef)
+	if err != nil {
+		return nil, err
+	}
+	if !settingParamRE.MatchString(param) || param == "checksum" {
+		return nil, Errorf(EINVALID, "Invalid parameter name %q", param)
+	}
+	ts := &TenantSetting{ID: lifecycleUUID(), TenantID: t.ID, Param: param, Value: value, Override: override}
+	if err := s.Store.CreateTenantSetting(ctx, ts); err != nil {
+		return nil, fmt.Errorf("add setting %s to tenant %s: %w", param, t.Name, err)
+	}
+	return ts, nil
+}
+
+// RemoveSetting deletes one setting.
+func (s *TenantService) RemoveSetting(ctx context.Context, id string) error {
+	if err := s.Store.DeleteTenantSetting(ctx, id); err != nil {
+		return fmt.Errorf("remove tenant setting %s: %w", id, err)
+	}
+	return nil
+}

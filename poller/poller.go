@@ -1,0 +1,266 @@
+// Package poller keeps the server pool's health, load and statistics current and reconciles our
+// meeting records with what the BBB servers report.
+//
+// Every round calls getMeetings on every server (all states) in parallel and, for each server,
+// applies Scalelite's health hysteresis, computes its load (scalelite.LoadPolicy), stores its
+// statistics, reconciles its meetings from the same answer (no per-meeting calls), disables
+// cordoned servers whose load reached zero, and publishes events. Meetings whose server was
+// removed are ended in our records.
+//
+// Going offline changes only the server's online flag, load and statistics: the meetings stay
+// running in our records, pointing at the dead server, so the next create or join for one of
+// them re-creates it on a healthy server (the facade's recovery). Scalelite instead deletes them
+// and tries to end them on the dead server.
+package poller
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/scalelite-go/scalelite/internal/bbb"
+	"github.com/scalelite-go/scalelite/internal/scalelite"
+)
+
+// LockName is the name of the cluster-wide lease only one poller holds.
+const LockName = "poller"
+
+// Config configures the poller. Zero values take the defaults noted.
+type Config struct {
+	Interval           time.Duration // POLL_INTERVAL (60 s)
+	Threads            int           // POLLER_THREADS: concurrent polls of servers whose last poll succeeded (5)
+	SuspectThreads     int           // concurrent polls of servers whose last poll failed (256)
+	HealthyThreshold   int           // SERVER_HEALTHY_THRESHOLD (1)
+	UnhealthyThreshold int           // SERVER_UNHEALTHY_THRESHOLD (2)
+	Timeouts           bbb.Timeouts  // CONNECT_TIMEOUT / RESPONSE_TIMEOUT (5 s / 10 s)
+	Load               scalelite.LoadPolicy
+	// MissLimit is how many consecutive successful polls may miss a meeting before it is ended (2).
+	MissLimit int
+	// ReconcileGrace protects meetings younger than this from being ended (a create may still be
+	// in flight): default 2×(Connect+Response), at least one minute.
+	ReconcileGrace time.Duration
+	// VersionInterval is how often each server's BBB version is read from its API root; it is
+	// also read whenever a server comes online (default 10×Interval).
+	VersionInterval time.Duration
+}
+
+func (c Config) withDefaults() Config {
+	if c.Interval <= 0 {
+		c.Interval = 60 * time.Second
+	}
+	if c.Threads <= 0 {
+		c.Threads = 5
+	}
+	if c.SuspectThreads <= 0 {
+		c.SuspectThreads = 256
+	}
+	c.HealthyThreshold = max(c.HealthyThreshold, 1)
+	if c.UnhealthyThreshold <= 0 {
+		c.UnhealthyThreshold = 2
+	}
+	if c.Timeouts == (bbb.Timeouts{}) {
+		c.Timeouts = bbb.DefaultTimeouts
+	}
+	if c.Load == (scalelite.LoadPolicy{}) {
+		c.Load = scalelite.DefaultLoadPolicy()
+	}
+	if c.MissLimit <= 0 {
+		c.MissLimit = 2
+	}
+	if c.ReconcileGrace <= 0 {
+		c.ReconcileGrace = max(2*(c.Timeouts.Connect+c.Timeouts.Response), time.Minute)
+	}
+	if c.VersionInterval <= 0 {
+		c.VersionInterval = 10 * c.Interval
+	}
+	return c
+}
+
+// Store is what the poller needs of the system of record.
+type Store interface {
+	scalelite.ServerStore
+	scalelite.MeetingStore
+}
+
+// Backend makes the two calls the poller sends to BBB servers; *bbb.Client implements it.
+// Errors are *bbb.TransportError or *bbb.APIError.
+type Backend interface {
+	GetMeetings(ctx context.Context, ep bbb.Endpoint, t *bbb.Timeouts) (*bbb.MeetingsList, error)
+	Version(ctx context.Context, ep bbb.Endpoint, t *bbb.Timeouts) (string, error)
+}
+
+// Deps are the poller's collaborators. Store and BBB are required.
+type Deps struct {
+	Store      Store
+	BBB        Backend
+	Publisher  scalelite.Publisher   // nil: no events
+	Locker     scalelite.Locker      // nil: Run polls without a lease (single instance)
+	Registerer prometheus.Registerer // nil: no metrics
+	Logger     *slog.Logger          // nil: discard
+	Now        func() time.Time      // nil: time.Now
+}
+
+// Poller polls the server pool. Rounds never overlap.
+type Poller struct {
+	cfg     Config
+	store   Store
+	bbb     Backend
+	pub     scalelite.Publisher
+	locker  scalelite.Locker
+	log     *slog.Logger
+	now     func() time.Time
+	metrics *metrics
+
+	round        sync.Mutex // one round at a time
+	vmu          sync.Mutex
+	versionCheck map[string]time.Time // server id -> last successful version read
+}
+
+// New returns a poller. It fails when a dependency is missing or the metrics cannot be
+// registered.
+func New(cfg Config, d Deps) (*Poller, error) {
+	if d.Store == nil || d.BBB == nil {
+		return nil, errors.New("poller: Store and BBB are required")
+	}
+	p := &Poller{
+		cfg: cfg.withDefaults(), store: d.Store, bbb: d.BBB, pub: d.Publisher, locker: d.Locker,
+		log: d.Logger, now: d.Now, versionCheck: map[string]time.Time{},
+	}
+	if p.log == nil {
+		p.log = slog.New(slog.DiscardHandler)
+	}
+	p.log = p.log.With("component", "poller")
+	if p.now == nil {
+		p.now = time.Now
+	}
+	m, err := newMetrics(d.Registerer)
+	if err != nil {
+		return nil, fmt.Errorf("poller metrics: %w", err)
+	}
+	p.metrics = m
+	return p, nil
+}
+
+// Config returns the effective configuration (defaults applied).
+func (p *Poller) Config() Config { return p.cfg }
+
+// Run polls every Interval until ctx ends. With a Locker it first acquires the "poller" lease
+// and polls only while holding it; when the lease is lost it waits to acquire it again, so a
+// standby instance takes over when the holder dies. It returns nil when ctx ends.
+func (p *Poller) Run(ctx context.Context) error {
+	if p.locker == nil {
+		p.log.Info("polling without a lease (single instance)", "interval", p.cfg.Interval)
+		p.loop(ctx)
+		return nil
+	}
+	for ctx.Err() == nil {
+		held, release, err := p.locker.Acquire(ctx, LockName)
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			p.log.Error("acquire poller lease", "err", err)
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
+			continue
+		}
+		p.log.Info("poller lease acquired; polling", "interval", p.cfg.Interval)
+		p.loop(held)
+		release()
+		if ctx.Err() == nil {
+			p.log.Warn("poller lease lost; standing by")
+		}
+	}
+	return nil
+}
+
+// loop runs a round at once and then every Interval until ctx ends.
+func (p *Poller) loop(ctx context.Context) {
+	ticker := time.NewTicker(p.cfg.Interval)
+	defer ticker.Stop()
+	for {
+		if err := p.PollOnce(ctx); err != nil && ctx.Err() == nil {
+			p.log.Error("poll round", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+	}
+}
+
+// RoundResult summarises one round.
+type RoundResult struct {
+	Servers  int           // servers polled
+	Failed   int           // polls that failed
+	Ended    int           // meetings ended in our records (reconciled or orphaned)
+	Duration time.Duration // wall time of the round
+}
+
+// PollOnce runs one synchronous round over every server. A server that fails to answer is a
+// poll result, not an error: errors are returned only when the store fails.
+func (p *Poller) PollOnce(ctx context.Context) error {
+	_, err := p.Round(ctx)
+	return err
+}
+
+// Round is PollOnce returning a summary of the round.
+func (p *Poller) Round(ctx context.Context) (RoundResult, error) {
+	p.round.Lock()
+	defer p.round.Unlock()
+	start := time.Now()
+	servers, err := p.store.Servers(ctx, scalelite.ServerFilter{})
+	if err != nil {
+		return RoundResult{}, fmt.Errorf("poll round: list servers: %w", err)
+	}
+
+	// Servers whose last poll failed (or timed out) get their own lane so that dead servers
+	// never hold the slots the answering ones need.
+	var healthy, suspect errgroup.Group
+	healthy.SetLimit(p.cfg.Threads)
+	suspect.SetLimit(p.cfg.SuspectThreads)
+	outcomes := make([]serverOutcome, len(servers))
+	for i, srv := range servers {
+		g := &healthy
+		if srv.LastPollError != "" {
+			g = &suspect
+		}
+		g.Go(func() error {
+			outcomes[i] = p.pollServer(ctx, srv)
+			return nil
+		})
+	}
+	_ = healthy.Wait()
+	_ = suspect.Wait()
+
+	res := RoundResult{Servers: len(servers)}
+	var errs []error
+	for _, o := range outcomes {
+		if !o.ok {
+			res.Failed++
+		}
+		res.Ended += o.ended
+		if o.err != nil {
+			errs = append(errs, o.err)
+		}
+	}
+	orphans, err := p.endOrphans(ctx, servers)
+	res.Ended += orphans
+	if err != nil {
+		errs = append(errs, err)
+	}
+	p.metrics.forgetRemoved(servers)
+	res.Duration = time.Since(start)
+	p.metrics.observeRound(res.Duration)
+	p.log.Debug("poll round done", "servers", res.Servers, "failed", res.Failed, "ended", res.Ended, "duration", res.Duration)
+	return res, errors.Join(errs...)
+}

@@ -220,3 +220,22 @@ func RetagCreateQuery(query, tag string) string {
 	}
 	return strings.Join(out, "&")
 }
+
+// ParseCallQuery reads a www-form query (a stored CreateQuery) into ordered parameters; pairs
+// with malformed escapes are skipped.
+func ParseCallQuery(query string) CallParams {
+	var p CallParams
+	for pair := range strings.SplitSeq(query, "&") {
+		if pair == "" {
+			continue
+		}
+		k, v, hasEq := strings.Cut(pair, "=")
+		key, err1 := url.QueryUnescape(k)
+		val, err2 := url.QueryUnescape(v)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		p = append(p, CallParam{Key: key, Value: val, Bare: !hasEq})
+	}
+	return p
+}

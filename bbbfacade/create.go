@@ -1,0 +1,177 @@
+package bbbfacade
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/scalelite-go/scalelite/internal/bbb"
+	"github.com/scalelite-go/scalelite/internal/scalelite"
+)
+
+// create finds or places the meeting in one transaction (reserving load on the chosen server),
+// sends create to its server and relays the answer. A placement whose backend create fails is
+// undone (row, voice bridge, reservation). Existing meetings stay where they are unless their
+// server is gone, offline or disabled, or cordoned with the meeting not running there: then the
+// meeting is placed again.
+func (h *Handler) create(c *gin.Context, req *apiRequest) {
+	ctx := c.Request.Context()
+	meetingID, err := req.MeetingID()
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	tp, err := h.tenantParams(ctx, req.Tenant)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	client := toCall(req.Params)
+	keep, err := h.keepExisting(ctx, req, meetingID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	external := ""
+	if h.cfg.UseExternalVoiceBridge {
+		external = req.Get(scalelite.ParamVoiceBridge)
+	}
+	moderatorPW := req.Get(scalelite.ParamModeratorPW)
+	if moderatorPW == "" {
+		moderatorPW = randomPassword()
+	}
+	sizeHint, _ := client.Get(scalelite.ParamSizeHint)
+	sel := scalelite.LeastLoaded{Tag: scalelite.ParseServerTag(h.cfg.Create.ServerTag(client, tp))}
+	res, err := h.store.PlaceMeeting(ctx, scalelite.PlaceRequest{
+		Meeting: scalelite.Meeting{
+			MeetingID: meetingID, TenantID: req.TenantID(), Name: req.Get(scalelite.ParamMeetingName),
+			ModeratorPW: moderatorPW, AttendeePW: req.Get(scalelite.ParamAttendeePW),
+		},
+		KeepExisting: keep,
+		Select:       sel.Select,
+		VoiceBridges: func() []string {
+			return scalelite.VoiceBridgeCandidates(meetingID, h.cfg.VoiceBridgeLen, external)
+		},
+		Reservation: scalelite.MeetingReservation(sizeHint, h.cfg.LoadMinUserCount),
+	})
+	if scalelite.ErrorCode(err) == scalelite.ECONFLICT {
+		err = &apiError{Key: keyInternalError, Err: err,
+			Message: fmt.Sprintf("Couldn't find Meeting with id=%s and tenant_id=%s", meetingID, req.TenantID())}
+	}
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	m := res.Meeting
+	srv, err := h.server(ctx, m.ServerID)
+	if err == nil && srv == nil {
+		err = fmt.Errorf("server %s of meeting %s was removed", m.ServerID, meetingID)
+	}
+	if err != nil {
+		h.undoIfPlaced(ctx, res)
+		h.fail(c, err)
+		return
+	}
+
+	plan := scalelite.BuildCreateParams(client, h.cfg.Create, tp, h.cfg.MaxMeetingDuration, scalelite.CreateTarget{
+		Meeting: m, Server: srv, Tenant: req.Tenant, SetModeratorPW: res.Placed(), AnalyticsCallbackURL: h.analyticsURL(req),
+	})
+	if err := h.storeCallbacks(ctx, req, meetingID, plan); err != nil {
+		h.undoIfPlaced(ctx, res)
+		h.fail(c, err)
+		return
+	}
+	params := toBBB(plan.Params)
+	resp, err := h.client.Do(ctx, bbb.EndpointOf(srv), "create", params, req.XMLBody, h.backend.TimeoutsFor(srv))
+	if err != nil {
+		h.undoIfPlaced(ctx, res)
+		h.fail(c, backendError(err, msgCreateMeeting))
+		return
+	}
+	if res.Placed() {
+		if err := h.store.UpdateCreateParams(ctx, m.ID, params.Encode(), req.XMLBody); err != nil {
+			h.logger.ErrorContext(ctx, "store create parameters", "meeting_id", meetingID, "error", err)
+		}
+		h.logger.InfoContext(ctx, "meeting placed", "meeting_id", meetingID, "server_id", srv.ID, "tenant", req.TenantID(),
+			"moved", res.Moved, "reservation", m.Reservation)
+	}
+	relay(c, resp.Raw)
+}
+
+// keepExisting decides, for a running meeting with this id, whether it stays on its server.
+// For a meeting on a cordoned online server it asks the server first (outside the placement
+// transaction): a meeting that is not running there is placed again, as in Scalelite.
+func (h *Handler) keepExisting(ctx context.Context, req *apiRequest, meetingID string) (func(*scalelite.Meeting, *scalelite.Server) bool, error) {
+	checked, running := "", false
+	existing, err := h.store.Meeting(ctx, meetingID)
+	switch {
+	case scalelite.IsNotFound(err):
+	case err != nil:
+		return nil, fmt.Errorf("meeting %s: %w", meetingID, err)
+	case existing.TenantID == req.TenantID():
+		srv, err := h.server(ctx, existing.ServerID)
+		if err != nil {
+			return nil, err
+		}
+		if srv != nil && srv.State == scalelite.ServerCordoned && srv.Online {
+			checked = srv.ID
+			running, err = h.backend.MeetingRunning(ctx, srv, meetingID)
+			if err != nil {
+				running = false // any error counts as not running
+				h.logger.WarnContext(ctx, "isMeetingRunning on cordoned server", "server_id", srv.ID, "meeting_id", meetingID, "error", err)
+			}
+		}
+	}
+	return func(m *scalelite.Meeting, srv *scalelite.Server) bool {
+		if !scalelite.ServerKeepsMeetings(srv) {
+			return false
+		}
+		if srv.State == scalelite.ServerCordoned && srv.ID == checked {
+			return running
+		}
+		return true
+	}, nil
+}
+
+// storeCallbacks keeps the recording-ready and analytics callback URLs the create asked for.
+func (h *Handler) storeCallbacks(ctx context.Context, req *apiRequest, meetingID string, plan scalelite.CreatePlan) error {
+	if plan.RecordingReadyURL == "" && plan.AnalyticsURL == "" {
+		return nil
+	}
+	now := h.now()
+	cd := &scalelite.CallbackData{MeetingID: meetingID, RecordingReadyURL: plan.RecordingReadyURL,
+		AnalyticsCallbackURL: plan.AnalyticsURL, TenantID: req.TenantID(), CreatedAt: now, UpdatedAt: now}
+	if err := h.store.PutCallbackData(ctx, cd); err != nil {
+		return fmt.Errorf("store callback data of %s: %w", meetingID, err)
+	}
+	return nil
+}
+
+func (h *Handler) undoIfPlaced(ctx context.Context, res scalelite.PlaceResult) {
+	if res.Placed() {
+		h.undo(ctx, res)
+	}
+}
+
+// undo reverts a placement even when the request's context has ended.
+func (h *Handler) undo(ctx context.Context, res scalelite.PlaceResult) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := h.store.UndoPlacement(ctx, res); err != nil {
+		h.logger.ErrorContext(ctx, "undo placement", "meeting_id", res.Meeting.MeetingID, "error", err)
+	}
+}
+
+// randomPassword is an 8-character alphanumeric moderator password, as Scalelite generates.
+func randomPassword() string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}

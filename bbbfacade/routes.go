@@ -1,0 +1,76 @@
+package bbbfacade
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// APIPath is where the BBB API is served.
+const APIPath = "/bigbluebutton/api"
+
+// bodyRule says which POST bodies an action accepts (checked only for non-empty POST bodies).
+type bodyRule int
+
+const (
+	bodyForm      bodyRule = iota // url-encoded or multipart form
+	bodyFormOrXML                 // create: form, multipart or XML
+	bodyXML                       // insertDocument: XML only
+	bodyUnchecked                 // join: no check
+)
+
+// action is one API call.
+type action struct {
+	getOnly, postOnly bool
+	body              bodyRule
+	checksum          bool // verify the checksum (and resolve the tenant)
+	serve             func(c *gin.Context, req *apiRequest)
+}
+
+func (h *Handler) routes() map[string]action {
+	getMeetings := action{body: bodyForm, checksum: true, serve: h.getMeetings}
+	if h.cfg.GetMeetingsDisabled {
+		getMeetings = action{body: bodyForm, serve: h.getMeetingsDisabled}
+	}
+	return map[string]action{
+		"":                 {body: bodyForm, serve: h.index},
+		"create":           {body: bodyFormOrXML, checksum: true, serve: h.create},
+		"join":             {getOnly: true, body: bodyUnchecked, checksum: true, serve: h.join},
+		"end":              {body: bodyForm, checksum: true, serve: h.end},
+		"isMeetingRunning": {body: bodyForm, checksum: true, serve: h.isMeetingRunning},
+		"getMeetingInfo":   {body: bodyForm, checksum: true, serve: h.getMeetingInfo},
+		"getMeetings":      getMeetings,
+		"insertDocument":   {postOnly: true, body: bodyXML, checksum: true, serve: h.insertDocument},
+	}
+}
+
+// Register mounts the API at /bigbluebutton/api on r (full paths, every method): the known calls
+// and, for any other path or a wrong method below it, unsupportedRequest.
+func (h *Handler) Register(r gin.IRouter) {
+	r.Any(APIPath, h.dispatch)
+	r.Any(APIPath+"/*action", h.dispatch)
+}
+
+func (h *Handler) dispatch(c *gin.Context) {
+	name := strings.TrimPrefix(c.Param("action"), "/")
+	a, ok := h.actions[name]
+	m := c.Request.Method
+	isGet := m == http.MethodGet || m == http.MethodHead
+	if !ok || (!isGet && m != http.MethodPost) || (a.getOnly && !isGet) || (a.postOnly && m != http.MethodPost) {
+		UnsupportedRequest(c)
+		return
+	}
+	req, err := h.parseRequest(c, name, a)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	a.serve(c, req)
+}
+
+// UnsupportedRequest answers Scalelite's unsupportedRequest document (HTTP 200). The server uses
+// it for every path no route matches.
+func UnsupportedRequest(c *gin.Context) {
+	writeError(c, keyUnsupportedRequest, msgUnsupportedRequest)
+}

@@ -344,4 +344,3 @@ func contentType(name string) string {
 	}
 	return mime.TypeByExtension(ext)
 }
-

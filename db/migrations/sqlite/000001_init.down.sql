@@ -1,0 +1,12 @@
+DROP TABLE IF EXISTS audit_log;
+DROP TABLE IF EXISTS api_keys;
+DROP TABLE IF EXISTS callback_data;
+DROP TABLE IF EXISTS text_tracks;
+DROP TABLE IF EXISTS thumbnails;
+DROP TABLE IF EXISTS playback_formats;
+DROP TABLE IF EXISTS metadata;
+DROP TABLE IF EXISTS recordings;
+DROP TABLE IF EXISTS tenant_settings;
+DROP TABLE IF EXISTS tenants;
+DROP TABLE IF EXISTS meetings;
+DROP TABLE IF EXISTS servers;

@@ -11,8 +11,8 @@ const docQuery = "name=Test+Meeting&meetingID=abc123&attendeePW=111222&moderator
 
 func TestChecksumVectors(t *testing.T) {
 	tests := []struct {
-		name                 string
-		alg                  Algorithm
+		name                string
+		alg                 Algorithm
 		action, query, want string
 	}{
 		{"docs sha1", SHA1, "create", docQuery, "1fcbb0c4fc1f039f73aa6d697d2db9ba7f803f17"},

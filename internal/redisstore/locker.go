@@ -1,0 +1,113 @@
+package redisstore
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/rueidis"
+	"github.com/redis/rueidis/rueidislock"
+)
+
+// LockValidity is how long a lock outlives its holder: the holder extends it every half
+// validity, and a standby takes over at most this long after the holder's process dies.
+const LockValidity = 5 * time.Second
+
+// Locker is scalelite.Locker over rueidislock, for singleton roles across instances: one key
+// per lock ("<namespace>:lock:0:<name>", KeyMajority 1 for a single Redis), kept alive while
+// held, watched through client-side caching so a waiting standby retries as soon as the key is
+// released or expires.
+type Locker struct {
+	rl rueidislock.Locker
+}
+
+// NewLocker connects its own rueidis client to redisURL (rueidislock needs dedicated tracking
+// options) after checking the server version: NOLOOP tracking needs Redis >= 7.0.5 and
+// SET PXAT >= 6.2; older servers get the fallbacks.
+func NewLocker(ctx context.Context, redisURL, namespace string) (*Locker, error) {
+	if err := checkNamespace(namespace); err != nil {
+		return nil, err
+	}
+	opt, err := clientOption(redisURL)
+	if err != nil {
+		return nil, err
+	}
+	version, err := serverVersion(ctx, opt)
+	if err != nil {
+		return nil, connectError(redisURL, err)
+	}
+	rl, err := rueidislock.NewLocker(rueidislock.LockerOption{
+		ClientOption:   opt,
+		KeyPrefix:      namespace + ":lock",
+		KeyValidity:    LockValidity,
+		KeyMajority:    1,
+		NoLoopTracking: !versionBefore(version, 7, 0, 5),
+		FallbackSETPX:  versionBefore(version, 6, 2, 0),
+	})
+	if err != nil {
+		return nil, connectError(redisURL, err)
+	}
+	return &Locker{rl: rl}, nil
+}
+
+// Acquire blocks until the named lock is held or ctx ends. The returned context is cancelled
+// when the lock is lost (Redis unreachable past the validity, key deleted) or when ctx ends,
+// which also releases the lock; release gives it up and returns once the key is deleted.
+func (l *Locker) Acquire(ctx context.Context, name string) (context.Context, func(), error) {
+	held, cancel, err := l.rl.WithContext(ctx, name)
+	if err != nil {
+		return nil, nil, fmt.Errorf("acquire lock %s: %w", name, err)
+	}
+	return held, cancel, nil
+}
+
+// Close closes the client; locks still held are cancelled and expire in Redis after
+// LockValidity, as if the process had died.
+func (l *Locker) Close() { l.rl.Close() }
+
+// serverVersion returns the redis_version of the server opt points at.
+func serverVersion(ctx context.Context, opt rueidis.ClientOption) (string, error) {
+	opt.DisableCache = true
+	rc, err := rueidis.NewClient(opt)
+	if err != nil {
+		return "", err
+	}
+	defer rc.Close()
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, connectTimeout)
+		defer cancel()
+	}
+	info, err := rc.Do(ctx, rc.B().Info().Section("server").Build()).ToString()
+	if err != nil {
+		return "", fmt.Errorf("read server version: %w", err)
+	}
+	for line := range strings.Lines(info) {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "redis_version:"); ok {
+			return v, nil
+		}
+	}
+	return "", nil // unknown: assume current
+}
+
+// versionBefore reports whether version (e.g. "7.0.15") is older than major.minor.patch; an
+// unparsable or empty version counts as current.
+func versionBefore(version string, major, minor, patch int) bool {
+	parts := strings.SplitN(version, ".", 3)
+	want := []int{major, minor, patch}
+	for i, w := range want {
+		if i >= len(parts) {
+			return false
+		}
+		n, err := strconv.Atoi(parts[i])
+		if err != nil {
+			return false
+		}
+		if n != w {
+			return n < w
+		}
+	}
+	return false
+}

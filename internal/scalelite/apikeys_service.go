@@ -90,7 +90,10 @@ func (p *Principal) CanSeeTenant(tenantID string) bool {
 
 // RecordingTenantID returns the tenant id a recording belongs to (its tenant-id metadatum, as
 // Scalelite scopes recordings).
-func RecordingTenantID(r *Recording) string { return r.Metadata["tenant-id"] }
+func RecordingTenantID(r *Recording) string { return r.Metadata[RecordingTenantKey] }
+
+// RecordingTenantKey is the metadatum naming the tenant (id) of a recording.
+const RecordingTenantKey = "tenant-id"
 
 // APIKeyService issues, lists, revokes and checks control-plane API keys. Only a SHA-256 hash of
 // each key is stored; the key itself is shown once, at creation.

@@ -184,8 +184,17 @@ func (t *TextTracks) materialize(ctx context.Context, rec *scalelite.Recording) 
 			return nil
 		}
 	}
-	entries := make([]captionEntry, 0, len(tracks))
+	byLang := map[string]scalelite.TextTrack{} // one file per language: uploads win
 	for _, tr := range tracks {
+		if prev, ok := byLang[tr.Lang]; !ok || prev.Source != TrackUpload {
+			byLang[tr.Lang] = tr
+		}
+	}
+	entries := make([]captionEntry, 0, len(byLang))
+	for _, tr := range tracks {
+		if byLang[tr.Lang] != tr {
+			continue
+		}
 		if tr.Source == TrackUpload {
 			src := filepath.Join(t.dir, rec.RecordID, tr.Lang+".vtt")
 			if err := t.files.copyFile(src, filepath.Join(pres, "caption_"+tr.Lang+".vtt"), 0o644); err != nil {

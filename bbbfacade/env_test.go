@@ -247,3 +247,18 @@ func sent(c bbbsim.Call) string {
 	rest, _ := bbb.StripChecksum(c.RawQuery)
 	return rest
 }
+
+func (e *env) setLoad(id string, load float64) {
+	e.t.Helper()
+	if err := e.store.RecordPoll(context.Background(), id, scalelite.PollResult{Time: time.Now(), Online: true, Load: load}); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// dbFor returns a second fresh database of the same dialect.
+func dbFor(t *testing.T, store *db.DB) *db.DB {
+	if store.Dialect() == "postgres" {
+		return dbtest.Postgres(t)
+	}
+	return dbtest.SQLite(t)
+}

@@ -223,3 +223,11 @@ func mustNotExist(t testing.TB, p string) {
 func ctx() context.Context { return context.Background() }
 
 var _ = db.Open
+
+// waitFor polls cond (no timing assertion: the test's own deadline bounds it).
+func waitFor(t testing.TB, cond func() bool) {
+	t.Helper()
+	for !cond() {
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -19,7 +19,9 @@ import (
 
 func multitenant(c *Config) { c.Multitenancy = true }
 
-func checksumOf(action, query string) string { return bbb.Checksum(bbb.SHA256, action, query, testSecret) }
+func checksumOf(action, query string) string {
+	return bbb.Checksum(bbb.SHA256, action, query, testSecret)
+}
 
 func (e *env) addTenant(name string, secrets ...string) *scalelite.Tenant {
 	e.t.Helper()

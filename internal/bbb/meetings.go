@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/xml"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 )
@@ -38,90 +39,121 @@ func (c *Client) GetMeetings(ctx context.Context, ep Endpoint, t *Timeouts) (*Me
 	return list, nil
 }
 
-// ParseMeetings reads the <meetings> element of a getMeetings answer.
+// ParseMeetings reads the <meeting> elements of a getMeetings answer's <meetings> element.
 func ParseMeetings(resp *Response) (*MeetingsList, error) {
-	list := &MeetingsList{}
 	el, ok := resp.Element("meetings")
 	if !ok {
-		return list, nil
+		return &MeetingsList{}, nil
 	}
-	inner := el.Inner()
-	d := xml.NewDecoder(bytes.NewReader(inner))
-	for {
-		offset := d.InputOffset()
-		tok, err := d.Token()
-		if err != nil {
-			break // io.EOF; ParseResponse already checked well-formedness
-		}
-		start, ok := tok.(xml.StartElement)
-		if !ok {
-			continue
-		}
-		if err := d.Skip(); err != nil {
-			return nil, fmt.Errorf("parse meetings: %w", err)
-		}
-		if start.Name.Local != "meeting" {
-			continue
-		}
-		m, err := ParseMeeting(inner[offset:d.InputOffset()])
-		if err != nil {
-			return nil, err
-		}
-		list.Meetings = append(list.Meetings, m)
+	ms, err := scanMeetings(el.Raw, 2, "meeting")
+	if err != nil {
+		return nil, err
 	}
-	return list, nil
-}
-
-type meetingXML struct {
-	MeetingID             string `xml:"meetingID"`
-	InternalMeetingID     string `xml:"internalMeetingID"`
-	MeetingName           string `xml:"meetingName"`
-	CreateTime            string `xml:"createTime"`
-	ParticipantCount      string `xml:"participantCount"`
-	ModeratorCount        string `xml:"moderatorCount"`
-	ListenerCount         string `xml:"listenerCount"`
-	VoiceParticipantCount string `xml:"voiceParticipantCount"`
-	VideoCount            string `xml:"videoCount"`
-	MaxUsers              string `xml:"maxUsers"`
-	Running               string `xml:"running"`
-	IsBreakout            string `xml:"isBreakout"`
-	Metadata              struct {
-		Items []struct {
-			XMLName xml.Name
-			Value   string `xml:",chardata"`
-		} `xml:",any"`
-	} `xml:"metadata"`
+	return &MeetingsList{Meetings: ms}, nil
 }
 
 // ParseMeeting parses one meeting element (<meeting> of getMeetings, or a whole getMeetingInfo
 // <response>); Raw is set to raw. Unknown elements are ignored; malformed numbers count as 0.
 func ParseMeeting(raw []byte) (MeetingInfo, error) {
-	var x meetingXML
-	if err := xml.Unmarshal(raw, &x); err != nil {
-		return MeetingInfo{}, fmt.Errorf("parse meeting: %w", err)
+	ms, err := scanMeetings(raw, 1, "")
+	if err != nil {
+		return MeetingInfo{}, err
 	}
-	m := MeetingInfo{
-		MeetingID:             strings.TrimSpace(x.MeetingID),
-		InternalMeetingID:     strings.TrimSpace(x.InternalMeetingID),
-		MeetingName:           x.MeetingName,
-		CreateTime:            parseInt64(x.CreateTime),
-		ParticipantCount:      int(parseInt64(x.ParticipantCount)),
-		ModeratorCount:        int(parseInt64(x.ModeratorCount)),
-		ListenerCount:         int(parseInt64(x.ListenerCount)),
-		VoiceParticipantCount: int(parseInt64(x.VoiceParticipantCount)),
-		VideoCount:            int(parseInt64(x.VideoCount)),
-		MaxUsers:              int(parseInt64(x.MaxUsers)),
-		Running:               parseBool(x.Running),
-		IsBreakout:            parseBool(x.IsBreakout),
-		Raw:                   raw,
+	if len(ms) != 1 {
+		return MeetingInfo{}, fmt.Errorf("parse meeting: %d elements", len(ms))
 	}
-	if len(x.Metadata.Items) > 0 {
-		m.Metadata = make(map[string]string, len(x.Metadata.Items))
-		for _, it := range x.Metadata.Items {
-			m.Metadata[it.XMLName.Local] = it.Value
+	return ms[0], nil
+}
+
+// scanMeetings reads the elements at depth level (named name, or any name for "") as meetings in
+// one pass: their children are the fields, <metadata>'s children the metadata.
+func scanMeetings(data []byte, level int, name string) ([]MeetingInfo, error) {
+	d := xml.NewDecoder(bytes.NewReader(data))
+	var (
+		out            []MeetingInfo
+		cur            *MeetingInfo
+		start          int64
+		depth          int
+		field, metaKey string
+		text           []byte
+		stack          []string
+	)
+	for {
+		offset := d.InputOffset()
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("parse meeting: %w", err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			stack = append(stack, t.Name.Local)
+			switch {
+			case depth == level && (name == "" || t.Name.Local == name):
+				cur, start = &MeetingInfo{}, offset
+			case cur != nil && depth == level+1:
+				field, text = t.Name.Local, text[:0]
+			case cur != nil && depth == level+2 && field == "metadata":
+				metaKey, text = t.Name.Local, text[:0]
+			}
+		case xml.CharData:
+			if cur != nil && (depth == level+1 || depth == level+2 && field == "metadata") {
+				text = append(text, t...)
+			}
+		case xml.EndElement:
+			if len(stack) == 0 || stack[len(stack)-1] != t.Name.Local {
+				return nil, fmt.Errorf("parse meeting: unexpected </%s>", t.Name.Local)
+			}
+			stack = stack[:len(stack)-1]
+			switch {
+			case cur != nil && depth == level:
+				cur.Raw = data[start:d.InputOffset()]
+				out = append(out, *cur)
+				cur = nil
+			case cur != nil && depth == level+1:
+				cur.setField(field, string(text))
+			case cur != nil && depth == level+2 && field == "metadata":
+				if cur.Metadata == nil {
+					cur.Metadata = map[string]string{}
+				}
+				cur.Metadata[metaKey] = string(text)
+			}
+			depth--
 		}
 	}
-	return m, nil
+	return out, nil
+}
+
+func (m *MeetingInfo) setField(name, text string) {
+	switch name {
+	case "meetingID":
+		m.MeetingID = strings.TrimSpace(text)
+	case "internalMeetingID":
+		m.InternalMeetingID = strings.TrimSpace(text)
+	case "meetingName":
+		m.MeetingName = text
+	case "createTime":
+		m.CreateTime = parseInt64(text)
+	case "participantCount":
+		m.ParticipantCount = int(parseInt64(text))
+	case "moderatorCount":
+		m.ModeratorCount = int(parseInt64(text))
+	case "listenerCount":
+		m.ListenerCount = int(parseInt64(text))
+	case "voiceParticipantCount":
+		m.VoiceParticipantCount = int(parseInt64(text))
+	case "videoCount":
+		m.VideoCount = int(parseInt64(text))
+	case "maxUsers":
+		m.MaxUsers = int(parseInt64(text))
+	case "running":
+		m.Running = parseBool(text)
+	case "isBreakout":
+		m.IsBreakout = parseBool(text)
+	}
 }
 
 func parseInt64(s string) int64 {

@@ -25,9 +25,10 @@ func ParseResponse(raw []byte) (*Response, error) {
 	var curStart int64
 	var text strings.Builder
 	hasChild := false
+	var stack []xml.Name
 	for {
 		offset := d.InputOffset()
-		tok, err := d.Token()
+		tok, err := d.RawToken()
 		if err == io.EOF {
 			break
 		}
@@ -37,6 +38,7 @@ func ParseResponse(raw []byte) (*Response, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			depth++
+			stack = append(stack, t.Name)
 			switch depth {
 			case 1:
 				if rootSeen {
@@ -52,6 +54,10 @@ func ParseResponse(raw []byte) (*Response, error) {
 				hasChild = true
 			}
 		case xml.EndElement:
+			if len(stack) == 0 || stack[len(stack)-1] != t.Name {
+				return nil, fmt.Errorf("answer is not XML: unexpected </%s>", t.Name.Local)
+			}
+			stack = stack[:len(stack)-1]
 			if depth == 2 {
 				cur.Raw = raw[curStart:d.InputOffset()]
 				if !hasChild {
@@ -76,6 +82,9 @@ func ParseResponse(raw []byte) (*Response, error) {
 				text.Write(t)
 			}
 		}
+	}
+	if len(stack) > 0 {
+		return nil, fmt.Errorf("answer is not XML: <%s> not closed", stack[len(stack)-1].Local)
 	}
 	if !rootSeen {
 		return nil, errors.New("answer is not XML: no root element")

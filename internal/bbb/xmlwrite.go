@@ -97,6 +97,10 @@ func (d *Document) Bytes() []byte {
 // entities and a carriage return becomes &#13;; quotes stay. Characters that XML 1.0 forbids (control characters other than tab, newline and carriage return, and invalid
 // UTF-8) are replaced with U+FFFD.
 func EscapeText(b *strings.Builder, s string) {
+	if plainText(s) {
+		b.WriteString(s)
+		return
+	}
 	for _, r := range s {
 		switch r {
 		case '&':
@@ -124,4 +128,15 @@ func Escape(s string) string {
 	var b strings.Builder
 	EscapeText(&b, s)
 	return b.String()
+}
+
+// plainText reports whether s is printable ASCII without &, < and >, so it needs no escaping.
+func plainText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 && c != '\t' && c != '\n' || c >= 0x80 || c == '&' || c == '<' || c == '>' {
+			return false
+		}
+	}
+	return true
 }

@@ -129,7 +129,7 @@ func (s *Server) freeVoiceBridgeLocked() string {
 	}
 }
 
-func createDoc(m *SimMeeting, key, message string) []byte {
+func createDoc(m *SimMeeting, key, message string) string {
 	d := newDoc("SUCCESS")
 	d.el("meetingID", m.MeetingID)
 	d.el("internalMeetingID", m.InternalMeetingID)
@@ -145,7 +145,7 @@ func createDoc(m *SimMeeting, key, message string) []byte {
 	d.bool("hasBeenForciblyEnded", false)
 	d.el("messageKey", key)
 	d.el("message", message)
-	return d.bytes()
+	return d.finish()
 }
 
 func atoi(s string) int {
@@ -229,7 +229,7 @@ func (s *Server) join(w http.ResponseWriter, _ request, p bbb.Params) {
 		d.el("session_token", a.SessionToken)
 		d.el("guestStatus", "ALLOW")
 		d.el("url", clientURL)
-		writeXML(w, d.bytes())
+		writeXML(w, d.finish())
 		return
 	}
 	w.Header().Set("Location", clientURL)
@@ -268,7 +268,7 @@ func (s *Server) end(w http.ResponseWriter, _ request, p bbb.Params) {
 	d := newDoc("SUCCESS")
 	d.el("messageKey", "sentEndMeetingRequest")
 	d.el("message", msgEndSent)
-	writeXML(w, d.bytes())
+	writeXML(w, d.finish())
 }
 
 func (s *Server) isMeetingRunning(w http.ResponseWriter, _ request, p bbb.Params) {
@@ -283,7 +283,7 @@ func (s *Server) isMeetingRunning(w http.ResponseWriter, _ request, p bbb.Params
 	s.mu.RUnlock()
 	d := newDoc("SUCCESS")
 	d.bool("running", running)
-	writeXML(w, d.bytes())
+	writeXML(w, d.finish())
 }
 
 func (s *Server) getMeetingInfo(w http.ResponseWriter, _ request, p bbb.Params) {
@@ -294,11 +294,11 @@ func (s *Server) getMeetingInfo(w http.ResponseWriter, _ request, p bbb.Params) 
 	}
 	s.mu.RLock()
 	m, ok := s.meetings[id]
-	var b []byte
+	var b string
 	if ok {
 		d := newDoc("SUCCESS")
 		d.meeting(m)
-		b = d.bytes()
+		b = d.finish()
 	}
 	s.mu.RUnlock()
 	if !ok {
@@ -311,7 +311,11 @@ func (s *Server) getMeetingInfo(w http.ResponseWriter, _ request, p bbb.Params) 
 func (s *Server) getMeetings(w http.ResponseWriter, _ request, _ bbb.Params) {
 	s.mu.RLock()
 	ms := s.sortedMeetingsLocked()
-	d := newDoc("SUCCESS")
+	size := 256
+	for _, m := range ms {
+		size += 1024 + 320*len(m.Attendees)
+	}
+	d := newDocSize("SUCCESS", size)
 	if len(ms) == 0 {
 		d.empty("meetings")
 		d.el("messageKey", "noMeetings")
@@ -326,7 +330,7 @@ func (s *Server) getMeetings(w http.ResponseWriter, _ request, _ bbb.Params) {
 		d.close("meetings")
 	}
 	s.mu.RUnlock()
-	writeXML(w, d.bytes())
+	writeXML(w, d.finish())
 }
 
 func (s *Server) insertDocument(w http.ResponseWriter, req request, p bbb.Params) {
@@ -347,7 +351,7 @@ func (s *Server) insertDocument(w http.ResponseWriter, req request, p bbb.Params
 	}
 	d := newDoc("SUCCESS")
 	d.el("message", "Presentation is being uploaded")
-	writeXML(w, d.bytes())
+	writeXML(w, d.finish())
 }
 
 func (s *Server) getRecordings(w http.ResponseWriter, _ request, _ bbb.Params) {
@@ -355,5 +359,5 @@ func (s *Server) getRecordings(w http.ResponseWriter, _ request, _ bbb.Params) {
 	d.empty("recordings")
 	d.el("messageKey", "noRecordings")
 	d.el("message", "There are no recordings for the meeting(s).")
-	writeXML(w, d.bytes())
+	writeXML(w, d.finish())
 }

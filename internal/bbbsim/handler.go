@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -133,9 +134,10 @@ func (s *Server) applyControls(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-func writeXML(w http.ResponseWriter, b []byte) {
+func writeXML(w http.ResponseWriter, doc string) {
 	w.Header().Set("Content-Type", contentXML)
-	w.Write(b)
+	w.Header().Set("Content-Length", strconv.Itoa(len(doc)))
+	io.WriteString(w, doc)
 }
 
 func (s *Server) fail(w http.ResponseWriter, key, message string) {
@@ -194,7 +196,7 @@ func (s *Server) index(w http.ResponseWriter) {
 	d.el("version", "2.0")
 	d.el("apiVersion", "2.0")
 	d.el("bbbVersion", s.opts.BBBVersion)
-	writeXML(w, d.bytes())
+	writeXML(w, d.finish())
 }
 
 func (s *Server) clientPage(w http.ResponseWriter, r *http.Request) {

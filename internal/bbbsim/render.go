@@ -11,9 +11,11 @@ import (
 // doc writes a compact bbb-web style document: no XML declaration, no whitespace.
 type doc struct{ strings.Builder }
 
-func newDoc(returnCode string) *doc {
+func newDoc(returnCode string) *doc { return newDocSize(returnCode, 512) }
+
+func newDocSize(returnCode string, size int) *doc {
 	d := &doc{}
-	d.Grow(512)
+	d.Grow(size)
 	d.WriteString("<response>")
 	d.el("returncode", returnCode)
 	return d
@@ -32,16 +34,16 @@ func (d *doc) open(name string)  { d.WriteByte('<'); d.WriteString(name); d.Writ
 func (d *doc) close(name string) { d.WriteString("</"); d.WriteString(name); d.WriteByte('>') }
 func (d *doc) empty(name string) { d.WriteByte('<'); d.WriteString(name); d.WriteString("/>") }
 
-func (d *doc) bytes() []byte {
+func (d *doc) finish() string {
 	d.WriteString("</response>")
-	return []byte(d.String())
+	return d.String()
 }
 
-func errorDoc(key, message string) []byte {
+func errorDoc(key, message string) string {
 	d := newDoc("FAILED")
 	d.el("messageKey", key)
 	d.el("message", message)
-	return d.bytes()
+	return d.finish()
 }
 
 // meeting writes the children of a getMeetings <meeting> / getMeetingInfo <response>.

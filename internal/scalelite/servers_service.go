@@ -147,7 +147,8 @@ func (s *ServerService) Cordon(ctx context.Context, id string) (*Server, error) 
 	return s.setState(ctx, id, ServerCordoned)
 }
 
-// Disable takes the server out of service. A server with running meetings is refused with
+// Disable takes the server out of service. A server with running meetings (in our records, or
+// listed by its last poll) is refused with
 // ECONFLICT unless force is set (Scalelite asks for confirmation); forced, its meetings are ended
 // (in our records, then on BBB) first.
 func (s *ServerService) Disable(ctx context.Context, id string, force bool) (*Server, PanicResult, error) {
@@ -159,9 +160,11 @@ func (s *ServerService) Disable(ctx context.Context, id string, force bool) (*Se
 	if err != nil {
 		return nil, PanicResult{}, fmt.Errorf("disable server %s: count meetings: %w", id, err)
 	}
-	if n > 0 || (srv.LoadAvailable() && srv.Load > 0) {
+	// Scalelite asks when the load is above zero; our stored load may still hold reservations
+	// of ended meetings, so we ask when meetings run in our records or at the last poll.
+	if n > 0 || (srv.Online && srv.Meetings > 0) {
 		if !force {
-			return nil, PanicResult{}, Errorf(ECONFLICT, "Server id=%s has %d meeting(s) and load %g: confirm to end them and disable it", id, n, srv.Load)
+			return nil, PanicResult{}, Errorf(ECONFLICT, "Server id=%s has %d meeting(s) in progress: confirm to end them and disable it", id, max(n, srv.Meetings))
 		}
 		res, err := s.Panic(ctx, id, false, false)
 		if err != nil {

@@ -132,7 +132,9 @@ func (s *Syncer) Plan(ctx context.Context, entries []Entry, mode Mode) (Plan, er
 		if err != nil {
 			return plan, fmt.Errorf("sync: count meetings of %s: %w", srv.ID, err)
 		}
-		empty := n == 0 && !(srv.LoadAvailable() && srv.Load > 0)
+		// Empty: no running meeting in our records and none at the last poll (the stored load
+		// may still hold reservations of meetings that have ended since).
+		empty := n == 0 && srv.Meetings == 0
 		switch {
 		case mode == ModeForce:
 			if srv.State != scalelite.ServerCordoned && srv.State != scalelite.ServerDisabled {
@@ -145,7 +147,7 @@ func (s *Syncer) Plan(ctx context.Context, entries []Entry, mode Mode) (Plan, er
 		case empty:
 			plan.Actions = append(plan.Actions, Action{Kind: ActRemove, ServerID: srv.ID, Detail: "not listed and empty"})
 		case srv.State == scalelite.ServerEnabled:
-			plan.Actions = append(plan.Actions, Action{Kind: ActCordon, ServerID: srv.ID, Detail: fmt.Sprintf("not listed; %d meeting(s), load %g", n, srv.Load)})
+			plan.Actions = append(plan.Actions, Action{Kind: ActCordon, ServerID: srv.ID, Detail: fmt.Sprintf("not listed; %d meeting(s) in our records, %d at the last poll", n, srv.Meetings)})
 		}
 	}
 	return plan, nil

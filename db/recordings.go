@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -203,7 +204,7 @@ func (db *DB) Recordings(ctx context.Context, f scalelite.RecordingFilter) ([]*s
 	if f.Limit > 0 {
 		q.Limit(int64(f.Limit))
 	} else if f.Offset > 0 && db.dialect == SQLite {
-		q.Limit(-1) // SQLite needs a LIMIT for OFFSET
+		q.Limit(math.MaxInt64) // SQLite needs a LIMIT for OFFSET
 	}
 	list, err := recordingsWithChildren(ctx, db.ro, q)
 	if err != nil {

@@ -11,7 +11,8 @@ import (
 )
 
 // RunStoreTests runs the store conformance suite. newStore must return an empty, ready store
-// that is not shared with any other call (the suite writes to it freely).
+// that is not shared with any other call (the suite writes to it freely); the groups of the
+// suite run in parallel, each subtest with its own store.
 func RunStoreTests(t *testing.T, newStore func(t *testing.T) scalelite.Store) {
 	groups := []struct {
 		name string
@@ -32,7 +33,10 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) scalelite.Store) {
 		{"Audit", testAudit},
 	}
 	for _, g := range groups {
-		t.Run(g.name, func(t *testing.T) { g.fn(t, newStore) })
+		t.Run(g.name, func(t *testing.T) {
+			t.Parallel()
+			g.fn(t, newStore)
+		})
 	}
 }
 

@@ -71,7 +71,7 @@ type CachedStore struct {
 	recent recentWrites
 	warn   throttle
 
-	hits, misses, failures atomic.Int64
+	hits, localHits, misses, failures atomic.Int64
 }
 
 // opTimeout bounds each cache operation, so a hung Redis costs a request at most this long
@@ -90,12 +90,14 @@ func NewCachedStore(c *Client, inner scalelite.Store, ttl time.Duration) scaleli
 	return &CachedStore{Store: inner, c: c, ttl: ttl, verTTL: max(2*ttl, 10*time.Second)}
 }
 
-// CacheStats counts lookups answered from the cache, lookups read from SQL, and Redis failures.
-type CacheStats struct{ Hits, Misses, Failures int64 }
+// CacheStats counts lookups answered from the cache (LocalHits of them from process memory
+// without a Redis round trip), lookups read from SQL, and Redis failures.
+type CacheStats struct{ Hits, LocalHits, Misses, Failures int64 }
 
 // Stats returns the counters since start.
 func (s *CachedStore) Stats() CacheStats {
-	return CacheStats{Hits: s.hits.Load(), Misses: s.misses.Load(), Failures: s.failures.Load()}
+	return CacheStats{Hits: s.hits.Load(), LocalHits: s.localHits.Load(), Misses: s.misses.Load(),
+		Failures: s.failures.Load()}
 }
 
 // Server returns the server with this id, from the cache when it is current.
@@ -139,20 +141,30 @@ type entry[T any] struct {
 }
 
 func cachedRead[T any](ctx context.Context, s *CachedStore, k cacheKey, load func(context.Context) (*T, error)) (*T, error) {
-	version, cached, err := s.lookup(ctx, k)
+	version, cached, local, err := s.lookup(ctx, k)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, err
+		}
 		s.failed(err, "read", k)
 		return load(ctx)
 	}
-	if cached != "" {
-		var e entry[T]
-		if json.Unmarshal([]byte(cached), &e) == nil && e.Version == version {
-			s.hits.Add(1)
-			if e.Row == nil {
-				return nil, scalelite.Errorf(scalelite.ENOTFOUND, "%s", e.NotFound)
-			}
-			return e.Row, nil
+	if e, ok := current[T](cached, version); ok {
+		s.hits.Add(1)
+		if local {
+			s.localHits.Add(1)
 		}
+		return e.result()
+	}
+	// The local copy may predate a fill (by another process, or by this one moments ago whose
+	// invalidation push is still in flight): ask Redis before paying for SQL.
+	if cached, err = s.reread(ctx, k); err == nil {
+		if e, ok := current[T](cached, version); ok {
+			s.hits.Add(1)
+			return e.result()
+		}
+	} else if ctx.Err() != nil {
+		return nil, err
 	}
 	s.misses.Add(1)
 	row, err := load(ctx)
@@ -171,9 +183,32 @@ func cachedRead[T any](ctx context.Context, s *CachedStore, k cacheKey, load fun
 	return row, err
 }
 
-// lookup returns the current version of k (creating one when there is none) and the stored
-// entry ("" when absent).
-func (s *CachedStore) lookup(ctx context.Context, k cacheKey) (version, data string, err error) {
+// current decodes a stored entry and reports whether it belongs to version.
+func current[T any](stored, version string) (entry[T], bool) {
+	var e entry[T]
+	if stored == "" || json.Unmarshal([]byte(stored), &e) != nil {
+		return e, false
+	}
+	return e, e.Version == version
+}
+
+func (e entry[T]) result() (*T, error) {
+	if e.Row == nil {
+		return nil, scalelite.Errorf(scalelite.ENOTFOUND, "%s", e.NotFound)
+	}
+	return e.Row, nil
+}
+
+// reread fetches the stored entry from Redis, bypassing the local cache.
+func (s *CachedStore) reread(ctx context.Context, k cacheKey) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
+	return optString(s.c.rc.Do(ctx, s.c.rc.B().Get().Key(s.dataKey(k)).Build()))
+}
+
+// lookup returns the current version of k (creating one when there is none), the stored entry
+// ("" when absent), and whether both came from process memory.
+func (s *CachedStore) lookup(ctx context.Context, k cacheKey) (version, data string, local bool, err error) {
 	ctx, cancel := context.WithTimeout(ctx, opTimeout)
 	defer cancel()
 	rc, dk, vk := s.c.rc, s.dataKey(k), s.versionKey(k)
@@ -181,30 +216,33 @@ func (s *CachedStore) lookup(ctx context.Context, k cacheKey) (version, data str
 		rueidis.CT(rc.B().Get().Key(dk).Cache(), s.ttl),
 		rueidis.CT(rc.B().Get().Key(vk).Cache(), s.ttl))
 	if data, err = optString(res[0]); err != nil {
-		return "", "", err
+		return "", "", false, err
 	}
 	if version, err = optString(res[1]); err != nil {
-		return "", "", err
+		return "", "", false, err
 	}
+	local = res[0].IsCacheHit() && res[1].IsCacheHit()
 	if s.recent.has(vk, time.Now()) {
 		// This process changed the version moments ago; its invalidation push may not have
 		// been processed yet, so ask Redis itself.
 		if version, err = optString(rc.Do(ctx, rc.B().Get().Key(vk).Build())); err != nil {
-			return "", "", err
+			return "", "", false, err
 		}
+		local = false
 	}
 	if version == "" {
 		fresh := rand.Text()
 		prev, err := optString(rc.Do(ctx, rc.B().Set().Key(vk).Value(fresh).Nx().Get().
 			PxMilliseconds(s.verTTL.Milliseconds()).Build()))
 		if err != nil {
-			return "", "", err
+			return "", "", false, err
 		}
+		local = false
 		if version = prev; version == "" {
 			version = fresh
 		}
 	}
-	return version, data, nil
+	return version, data, local, nil
 }
 
 // fillScript stores an entry only while the version it was read under is current.

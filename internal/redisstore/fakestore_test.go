@@ -29,7 +29,9 @@ func newFakeStore() *fakeStore {
 		tenants: map[string]scalelite.Tenant{}}
 }
 
-func notFound(what, id string) error { return scalelite.Errorf(scalelite.ENOTFOUND, "%s %q not found", what, id) }
+func notFound(what, id string) error {
+	return scalelite.Errorf(scalelite.ENOTFOUND, "%s %q not found", what, id)
+}
 
 func (f *fakeStore) CreateServer(ctx context.Context, s *scalelite.Server) error {
 	f.mu.Lock()

@@ -42,6 +42,7 @@ func NewLocker(ctx context.Context, redisURL, namespace string) (*Locker, error)
 		ClientOption:   opt,
 		KeyPrefix:      namespace + ":lock",
 		KeyValidity:    LockValidity,
+		TryNextAfter:   time.Second, // per attempt; the 20ms default fails attempts on a busy host
 		KeyMajority:    1,
 		NoLoopTracking: !versionBefore(version, 7, 0, 5),
 		FallbackSETPX:  versionBefore(version, 6, 2, 0),
@@ -55,12 +56,31 @@ func NewLocker(ctx context.Context, redisURL, namespace string) (*Locker, error)
 // Acquire blocks until the named lock is held or ctx ends. The returned context is cancelled
 // when the lock is lost (Redis unreachable past the validity, key deleted) or when ctx ends,
 // which also releases the lock; release gives it up and returns once the key is deleted.
+//
+// A waiting Acquire retries as soon as Redis reports the key changed, and in any case every
+// LockValidity: rueidislock waits for invalidations only, and one can be missed (an attempt
+// that timed out on a busy machine after succeeding in Redis deletes its own key, and NOLOOP
+// tracking does not report a client's own writes), which would otherwise wait forever.
 func (l *Locker) Acquire(ctx context.Context, name string) (context.Context, func(), error) {
-	held, cancel, err := l.rl.WithContext(ctx, name)
-	if err != nil {
-		return nil, nil, fmt.Errorf("acquire lock %s: %w", name, err)
+	for {
+		round, endRound := context.WithCancel(ctx)
+		timer := time.AfterFunc(LockValidity, endRound)
+		held, release, err := l.rl.WithContext(round, name)
+		inTime := timer.Stop()
+		switch {
+		case err == nil && inTime:
+			return held, func() { release(); endRound() }, nil
+		case err == nil: // acquired just as the round ended: the lock is already lost
+			release()
+		case ctx.Err() != nil:
+			endRound()
+			return nil, nil, fmt.Errorf("acquire lock %s: %w", name, ctx.Err())
+		case round.Err() == nil:
+			endRound()
+			return nil, nil, fmt.Errorf("acquire lock %s: %w", name, err)
+		}
+		endRound()
 	}
-	return held, cancel, nil
 }
 
 // Close closes the client; locks still held are cancelled and expire in Redis after

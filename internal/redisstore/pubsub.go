@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -53,6 +54,8 @@ func NewPubSub(ctx context.Context, c *Client, logger *slog.Logger) (*PubSub, er
 	select {
 	case <-ready:
 		return p, nil
+	case <-p.done:
+		return nil, fmt.Errorf("subscribe to redis channel %s: %w", p.channel, rueidis.ErrClosing)
 	case <-ctx.Done():
 		p.Close()
 		return nil, fmt.Errorf("subscribe to redis channel %s: %w", p.channel, ctx.Err())
@@ -78,6 +81,11 @@ func (p *PubSub) run(ctx context.Context, ready chan struct{}) {
 			return dc.Receive(hooked, dc.B().Subscribe().Channel(p.channel).Build(), p.deliver)
 		})
 		if ctx.Err() != nil {
+			return
+		}
+		if errors.Is(err, rueidis.ErrClosing) {
+			p.logger.Info("redis client closed, event subscription ends", "channel", p.channel)
+			p.broker.Close()
 			return
 		}
 		if confirmed.Load() {
@@ -126,7 +134,7 @@ func (p *PubSub) Subscribe(ctx context.Context, topics ...string) (<-chan scalel
 func (p *PubSub) Dropped() int64 { return p.broker.Dropped() }
 
 // Close ends the subscription and closes every subscriber's channel. It does not close the
-// Client.
+// Client; closing the Client first ends the subscription the same way.
 func (p *PubSub) Close() {
 	p.cancel()
 	<-p.done

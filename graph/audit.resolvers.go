@@ -7,9 +7,16 @@ package graph
 
 import (
 	"context"
+	"strconv"
 
+	"github.com/scalelite-go/scalelite/graph/generated"
 	"github.com/scalelite-go/scalelite/graph/model"
+	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
+
+func (r *auditEntryResolver) ID(ctx context.Context, obj *scalelite.AuditEntry) (string, error) {
+	return strconv.FormatInt(obj.ID, 10), nil
+}
 
 func (r *queryResolver) AuditLog(ctx context.Context, first *int, after *string) (*model.AuditEntryConnection, error) {
 	if err := requireRead(ctx, "auditLog"); err != nil {
@@ -38,3 +45,7 @@ func (r *queryResolver) AuditLog(ctx context.Context, first *int, after *string)
 	conn.PageInfo = pageInfo(hasNext, end)
 	return conn, nil
 }
+
+func (r *Resolver) AuditEntry() generated.AuditEntryResolver { return &auditEntryResolver{r} }
+
+type auditEntryResolver struct{ *Resolver }

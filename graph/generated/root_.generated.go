@@ -25,6 +25,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	ApiKey() ApiKeyResolver
+	AuditEntry() AuditEntryResolver
 	Meeting() MeetingResolver
 	Mutation() MutationResolver
 	Query() QueryResolver

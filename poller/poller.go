@@ -34,8 +34,8 @@ const LockName = "poller"
 // Config configures the poller. Zero values take the defaults noted.
 type Config struct {
 	Interval           time.Duration // POLL_INTERVAL (60 s)
-	Threads            int           // POLLER_THREADS: concurrent polls of servers whose last poll succeeded (5)
-	SuspectThreads     int           // concurrent polls of servers whose last poll failed (256)
+	Threads            int           // POLLER_THREADS: answers processed (store work) at once (5)
+	MaxInFlight        int           // getMeetings requests in flight at once (1000, at least Threads)
 	HealthyThreshold   int           // SERVER_HEALTHY_THRESHOLD (1)
 	UnhealthyThreshold int           // SERVER_UNHEALTHY_THRESHOLD (2)
 	Timeouts           bbb.Timeouts  // CONNECT_TIMEOUT / RESPONSE_TIMEOUT (5 s / 10 s)
@@ -57,9 +57,10 @@ func (c Config) withDefaults() Config {
 	if c.Threads <= 0 {
 		c.Threads = 5
 	}
-	if c.SuspectThreads <= 0 {
-		c.SuspectThreads = 256
+	if c.MaxInFlight <= 0 {
+		c.MaxInFlight = 1000
 	}
+	c.MaxInFlight = max(c.MaxInFlight, c.Threads)
 	c.HealthyThreshold = max(c.HealthyThreshold, 1)
 	if c.UnhealthyThreshold <= 0 {
 		c.UnhealthyThreshold = 2
@@ -223,24 +224,20 @@ func (p *Poller) Round(ctx context.Context) (RoundResult, error) {
 		return RoundResult{}, fmt.Errorf("poll round: list servers: %w", err)
 	}
 
-	// Servers whose last poll failed (or timed out) get their own lane so that dead servers
-	// never hold the slots the answering ones need.
-	var healthy, suspect errgroup.Group
-	healthy.SetLimit(p.cfg.Threads)
-	suspect.SetLimit(p.cfg.SuspectThreads)
+	// Requests wait on the network, answers need the store: a server that does not answer
+	// holds an in-flight slot until its timeout, never a processing slot, so dead servers cannot
+	// delay the others and a round lasts about the slowest allowed timeout.
+	var fetch errgroup.Group
+	fetch.SetLimit(p.cfg.MaxInFlight)
+	processing := make(chan struct{}, p.cfg.Threads)
 	outcomes := make([]serverOutcome, len(servers))
 	for i, srv := range servers {
-		g := &healthy
-		if srv.LastPollError != "" {
-			g = &suspect
-		}
-		g.Go(func() error {
-			outcomes[i] = p.pollServer(ctx, srv)
+		fetch.Go(func() error {
+			outcomes[i] = p.pollServer(ctx, srv, processing)
 			return nil
 		})
 	}
-	_ = healthy.Wait()
-	_ = suspect.Wait()
+	_ = fetch.Wait()
 
 	res := RoundResult{Servers: len(servers)}
 	var errs []error

@@ -22,13 +22,23 @@ func (p *Poller) callTimeout() time.Duration {
 	return p.cfg.Timeouts.Connect + p.cfg.Timeouts.Response + time.Second
 }
 
-// pollServer polls one server and records the outcome.
-func (p *Poller) pollServer(ctx context.Context, srv *scalelite.Server) serverOutcome {
+// pollServer polls one server and records the outcome. The store work waits for a slot of
+// processing (POLLER_THREADS).
+func (p *Poller) pollServer(ctx context.Context, srv *scalelite.Server, processing chan struct{}) serverOutcome {
 	started := p.now()
 	ep := bbb.Endpoint{URL: srv.URL, Secret: srv.Secret}
 	callCtx, cancel := context.WithTimeout(ctx, p.callTimeout())
 	list, pollErr := p.bbb.GetMeetings(callCtx, ep, &p.cfg.Timeouts)
 	cancel()
+	version := ""
+	if pollErr == nil && (!srv.Online || p.versionDue(srv.ID, started)) {
+		version = p.readVersion(ctx, srv, ep, started)
+	}
+	select {
+	case processing <- struct{}{}:
+		defer func() { <-processing }()
+	case <-ctx.Done():
+	}
 	if ctx.Err() != nil {
 		return serverOutcome{ok: true} // shutting down: record nothing
 	}
@@ -54,9 +64,7 @@ func (p *Poller) pollServer(ctx context.Context, srv *scalelite.Server) serverOu
 			out.err = err
 			return out
 		}
-		if !before.Online && after.Online || p.versionDue(srv.ID, now) {
-			res.BBBVersion = p.readVersion(ctx, srv, ep, now)
-		}
+		res.BBBVersion = version
 	}
 
 	if err := p.store.RecordPoll(ctx, srv.ID, res); err != nil {

@@ -48,9 +48,9 @@ func TestCreatePlacesOnLeastLoaded(t *testing.T) {
 		e.updateServer("s03", scalelite.ServerUpdate{LoadMultiplier: &m7})
 		e.setLoad("s01", 5)
 		e.setLoad("s02", 3)
-		body := e.get("create", "meetingID=test-meeting-1&name=Room&moderatorPW=pw&voiceBridge=70757")
+		body := e.get("create", "meetingID=test-meeting-1&name=Room&attendeePW=ap&moderatorPW=pw&voiceBridge=70757")
 		golden(t, "create_success", body)
-		if got, want := e.lastCreate(2), "meetingID=test-meeting-1&name=Room&moderatorPW=pw&voiceBridge=70757"; got != want {
+		if got, want := e.lastCreate(2), "meetingID=test-meeting-1&name=Room&attendeePW=ap&moderatorPW=pw&voiceBridge=70757"; got != want {
 			t.Errorf("backend got %s, want %s", got, want)
 		}
 		m := e.meeting("test-meeting-1")
@@ -60,7 +60,7 @@ func TestCreatePlacesOnLeastLoaded(t *testing.T) {
 		if got := e.server("s03").Load; got != 7 {
 			t.Errorf("load of s03 = %v, want 7 (1 × multiplier 7)", got)
 		}
-		if m.CreateQuery != "meetingID=test-meeting-1&name=Room&moderatorPW=pw&voiceBridge=70757" {
+		if m.CreateQuery != "meetingID=test-meeting-1&name=Room&attendeePW=ap&moderatorPW=pw&voiceBridge=70757" {
 			t.Errorf("stored create query %q", m.CreateQuery)
 		}
 		if !strings.Contains(m.Placement, `"chosen":"s03"`) || !strings.Contains(m.Placement, `"load":3`) {

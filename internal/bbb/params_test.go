@@ -166,3 +166,34 @@ func FuzzVerify(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseResponse(f *testing.F) {
+	for _, s := range []string{
+		"<response><returncode>SUCCESS</returncode></response>",
+		"<?xml version=\"1.0\"?>\n<response>\n  <returncode>FAILED</returncode>\n  <messageKey>k</messageKey>\n</response>\n",
+		"<response><returncode>SUCCESS</returncode><meetings><meeting><meetingID>a</meetingID><metadata><x><![CDATA[1]]></x></metadata></meeting></meetings></response>",
+		"<response><returncode>SUCCESS</returncode><meetings><meeting><meetingID>broken",
+		"<html><br></html>",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		resp, err := ParseResponse(raw)
+		if err != nil {
+			return
+		}
+		for _, e := range resp.Elements {
+			if len(e.Raw) == 0 || e.Raw[0] != '<' {
+				t.Fatalf("element %q raw %q", e.Name, e.Raw)
+			}
+			e.Inner()
+		}
+		if list, err := ParseMeetings(resp); err == nil {
+			for _, m := range list.Meetings {
+				if len(m.Raw) == 0 || m.Raw[0] != '<' {
+					t.Fatalf("meeting raw %q", m.Raw)
+				}
+			}
+		}
+	})
+}

@@ -617,3 +617,33 @@ func TestContextEndCloses(t *testing.T) {
 	})
 	sim.Close()
 }
+
+func TestPostFormOtherActions(t *testing.T) {
+	f := setup(t, bbbsim.Options{})
+	f.create(t, "room-1")
+	post := func(action, contentType, body string) *bbb.Response {
+		t.Helper()
+		res, err := http.Post(f.srv.URL()+"/"+action, contentType, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		raw, _ := io.ReadAll(res.Body)
+		resp, err := bbb.ParseResponse(raw)
+		if err != nil {
+			t.Fatalf("%s: %v", raw, err)
+		}
+		return resp
+	}
+	sum := bbb.Checksum(bbb.SHA256, "getMeetingInfo", "meetingID=room-1", f.srv.Secret())
+	if r := post("getMeetingInfo", "application/x-www-form-urlencoded", "meetingID=room-1&checksum="+sum); r.ReturnCode != "SUCCESS" || r.Text("meetingID") != "room-1" {
+		t.Errorf("form getMeetingInfo: %s", r.Raw)
+	}
+	if r := post("getMeetings", "text/plain", "x"); r.MessageKey != "unsupportedContentType" {
+		t.Errorf("text/plain getMeetings: %s", r.Raw)
+	}
+	calls := f.srv.CallsTo("getMeetingInfo")
+	if len(calls) != 1 || calls[0].Method != "POST" || calls[0].Params.Get("meetingID") != "room-1" || string(calls[0].Body) != "meetingID=room-1&checksum="+sum {
+		t.Errorf("calls = %+v", calls)
+	}
+}

@@ -311,3 +311,11 @@ func (e *env) addTenant(name string) *scalelite.Tenant {
 	}
 	return t
 }
+
+func mustTime(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}

@@ -44,7 +44,7 @@ func RunCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	if *portBase < 0 || *portBase+*n-1 > 65535 {
 		return fmt.Errorf("bbbsim: --port-base %d does not leave room for %d servers", *portBase, *n)
 	}
-	var opts Options
+	opts := Options{CallLimit: 10000} // a long-running demo keeps a bounded call record
 	for i := range *n {
 		opts.Secrets = append(opts.Secrets, *secret)
 		if *portBase > 0 {

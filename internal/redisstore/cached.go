@@ -37,6 +37,8 @@ import (
 // seconds (read-your-writes despite the asynchronous invalidation push). Other processes see a
 // write once Redis's invalidation reaches them, normally within milliseconds.
 //
+// Rows larger than 256 KiB once encoded (meetings with embedded slides) are not cached.
+//
 // Not-found answers are cached too (negative entries, invalidated the same way: creating the
 // server, placing the meeting or creating/renaming the tenant changes the version).
 //
@@ -77,6 +79,10 @@ type CachedStore struct {
 // opTimeout bounds each cache operation, so a hung Redis costs a request at most this long
 // before it falls back to SQL.
 const opTimeout = time.Second
+
+// maxEntryBytes keeps rows with a large create body (embedded slides) out of the caches; they
+// are read from SQL every time.
+const maxEntryBytes = 256 << 10
 
 // recentWindow is how long reads re-read a version key this process just changed.
 const recentWindow = 3 * time.Second
@@ -177,7 +183,7 @@ func cachedRead[T any](ctx context.Context, s *CachedStore, k cacheKey, load fun
 	case row == nil:
 		return nil, nil
 	}
-	if payload, jerr := json.Marshal(e); jerr == nil {
+	if payload, jerr := json.Marshal(e); jerr == nil && len(payload) <= maxEntryBytes {
 		s.fill(ctx, k, version, payload)
 	}
 	return row, err

@@ -1,13 +1,16 @@
 package redisstore
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/scalelite-go/scalelite/db/dbtest"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
@@ -44,9 +47,13 @@ func (s *countingStore) TenantByName(ctx context.Context, name string) (*scaleli
 	return t, err
 }
 
-const testTTL = time.Minute
+const (
+	testTTL  = time.Minute
+	tenantID = "6f1c1d36-5a7e-4c1b-9d1e-2a9f3c4b5d6e"
+)
 
-// cachedFixture is one "SQL database" shared by cached stores on separate Redis clients.
+// cachedFixture is one SQL database (SQLite, fresh per test) shared by cached stores on
+// separate Redis clients.
 type cachedFixture struct {
 	url, ns string
 	inner   *countingStore
@@ -54,7 +61,7 @@ type cachedFixture struct {
 
 func newCachedFixture(t *testing.T) *cachedFixture {
 	url := testRedisURL(t)
-	return &cachedFixture{url: url, ns: testNamespace(t, url), inner: &countingStore{Store: newFakeStore()}}
+	return &cachedFixture{url: url, ns: testNamespace(t, url), inner: &countingStore{Store: dbtest.SQLite(t)}}
 }
 
 // store returns a cached store on a new client, as another process would have.
@@ -111,13 +118,14 @@ func TestCachedStoreServesRepeatedReadsFromCache(t *testing.T) {
 func TestCachedStoreCachesNotFound(t *testing.T) {
 	f := newCachedFixture(t)
 	s := f.store(t)
+	_, innerErr := f.inner.Store.Meeting(t.Context(), "no-such-meeting")
 	for range 3 {
 		_, err := s.Meeting(t.Context(), "no-such-meeting")
 		if !scalelite.IsNotFound(err) {
 			t.Fatalf("Meeting = %v, want ENOTFOUND", err)
 		}
-		if want := `meeting "no-such-meeting" not found`; scalelite.ErrorMessage(err) != want {
-			t.Errorf("message = %q, want %q", scalelite.ErrorMessage(err), want)
+		if got, want := scalelite.ErrorMessage(err), scalelite.ErrorMessage(innerErr); got != want {
+			t.Errorf("message = %q, want the store's %q", got, want)
 		}
 	}
 	if n := f.inner.reads.Load(); n != 1 {
@@ -171,7 +179,7 @@ func TestCachedStoreWritesInvalidate(t *testing.T) {
 	}
 	addTenant := func(t *testing.T, s scalelite.Store) {
 		t.Helper()
-		if err := s.CreateTenant(ctx, &scalelite.Tenant{ID: "t-1", Name: "school", Secrets: []string{"s1"}}); err != nil {
+		if err := s.CreateTenant(ctx, &scalelite.Tenant{ID: tenantID, Name: "school", Secrets: []string{"s1"}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -343,7 +351,7 @@ func TestCachedStoreWritesInvalidate(t *testing.T) {
 			setup: addTenant,
 			read:  func(t *testing.T, s scalelite.Store) string { return tenantSecrets(t, s, "school") },
 			write: func(t *testing.T, s scalelite.Store) {
-				if _, err := s.UpdateTenant(ctx, "t-1", scalelite.TenantUpdate{Secrets: []string{"s2", "s3"}}); err != nil {
+				if _, err := s.UpdateTenant(ctx, tenantID, scalelite.TenantUpdate{Secrets: []string{"s2", "s3"}}); err != nil {
 					t.Fatal(err)
 				}
 			},
@@ -356,7 +364,7 @@ func TestCachedStoreWritesInvalidate(t *testing.T) {
 				return tenantSecrets(t, s, "school") + " " + tenantSecrets(t, s, "college")
 			},
 			write: func(t *testing.T, s scalelite.Store) {
-				if _, err := s.UpdateTenant(ctx, "t-1", scalelite.TenantUpdate{Name: strp("college")}); err != nil {
+				if _, err := s.UpdateTenant(ctx, tenantID, scalelite.TenantUpdate{Name: strp("college")}); err != nil {
 					t.Fatal(err)
 				}
 			},
@@ -367,7 +375,7 @@ func TestCachedStoreWritesInvalidate(t *testing.T) {
 			setup: addTenant,
 			read:  func(t *testing.T, s scalelite.Store) string { return tenantSecrets(t, s, "school") },
 			write: func(t *testing.T, s scalelite.Store) {
-				if err := s.DeleteTenant(ctx, "t-1"); err != nil {
+				if err := s.DeleteTenant(ctx, tenantID); err != nil {
 					t.Fatal(err)
 				}
 			},
@@ -554,5 +562,56 @@ func TestCachedStoreFallsBackToSQL(t *testing.T) {
 	}
 	if st := s.Stats(); st.Failures == 0 {
 		t.Errorf("Stats() = %+v, want failures counted", st)
+	}
+}
+
+func TestCachedStoreSkipsLargeRows(t *testing.T) {
+	f := newCachedFixture(t)
+	s := f.store(t)
+	addServer(t, s, "bbb1")
+	body := []byte("<modules>" + strings.Repeat("x", maxEntryBytes) + "</modules>")
+	_, err := s.PlaceMeeting(t.Context(), scalelite.PlaceRequest{
+		Meeting:      scalelite.Meeting{MeetingID: "slides", CreateBody: body},
+		Select:       func(c []*scalelite.Server) (*scalelite.Server, string, error) { return c[0], "", nil },
+		VoiceBridges: func() []string { return []string{"70001"} },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		m, err := s.Meeting(t.Context(), "slides")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(m.CreateBody, body) {
+			t.Fatalf("create body of %d bytes, want %d", len(m.CreateBody), len(body))
+		}
+	}
+	if n := f.inner.reads.Load(); n != 2 {
+		t.Errorf("inner store read %d times, want 2 (large rows are not cached)", n)
+	}
+}
+
+// BenchmarkCachedServer compares a cached Server lookup (process memory) with the SQLite read.
+func BenchmarkCachedServer(b *testing.B) {
+	url := testRedisURL(b)
+	inner := dbtest.SQLite(b)
+	c := testClient(b, url, testNamespace(b, url))
+	s := NewCachedStore(c, inner, time.Minute).(*CachedStore)
+	ctx := context.Background()
+	if err := s.CreateServer(ctx, &scalelite.Server{ID: "bbb1", URL: "https://bbb1/bigbluebutton/api", Secret: "s"}); err != nil {
+		b.Fatal(err)
+	}
+	time.Sleep(recentWindow) // let this process's own write age out of read-your-writes checks
+	for name, store := range map[string]scalelite.Store{"cached": s, "sqlite": inner} {
+		b.Run(name, func(b *testing.B) {
+			before := s.Stats().LocalHits
+			for b.Loop() {
+				if _, err := store.Server(ctx, "bbb1"); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(s.Stats().LocalHits-before)/float64(b.N), "local-hits/op")
+		})
 	}
 }

@@ -32,9 +32,16 @@ func (e *selectError) Error() string { return e.err.Error() }
 
 // PlaceMeeting finds the running meeting or places it, in one transaction that serialises with
 // every other placement, and reserves the load on the chosen server in the same transaction.
+// A running meeting that stays where it is is answered from a plain read, without the lock;
+// KeepExisting may therefore be called twice and must have no side effects.
 func (db *DB) PlaceMeeting(ctx context.Context, req scalelite.PlaceRequest) (scalelite.PlaceResult, error) {
 	if req.Select == nil || req.VoiceBridges == nil || req.Meeting.MeetingID == "" {
 		return scalelite.PlaceResult{}, scalelite.Errorf(scalelite.EINVALID, "place meeting: need a meeting id, Select and VoiceBridges")
+	}
+	// Fast path without a transaction or lock: a running meeting that stays where it is. The
+	// answer is what a serialised placement would have given at the time of the read.
+	if res, done, err := db.keepRunning(ctx, req); done {
+		return res, err
 	}
 	var res scalelite.PlaceResult
 	err := db.rw.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -128,6 +135,30 @@ func (db *DB) PlaceMeeting(ctx context.Context, req scalelite.PlaceRequest) (sca
 		return scalelite.PlaceResult{}, translate(err, "place", "meeting "+quote(req.Meeting.MeetingID))
 	}
 	return res, nil
+}
+
+// keepRunning answers PlaceMeeting from a plain read when the meeting runs and stays (or runs
+// for another tenant). done is false when the placement needs the transaction.
+func (db *DB) keepRunning(ctx context.Context, req scalelite.PlaceRequest) (scalelite.PlaceResult, bool, error) {
+	existing, err := runningMeeting(ctx, db.ro, req.Meeting.MeetingID)
+	switch {
+	case scalelite.IsNotFound(err):
+		return scalelite.PlaceResult{}, false, nil
+	case err != nil:
+		return scalelite.PlaceResult{}, true, err
+	case existing.TenantID != req.Meeting.TenantID:
+		return scalelite.PlaceResult{}, true, scalelite.Errorf(scalelite.ECONFLICT, "meeting %q is running for another tenant", req.Meeting.MeetingID)
+	}
+	srv, err := serverByID(ctx, db.ro, existing.ServerID)
+	if scalelite.IsNotFound(err) {
+		srv = nil
+	} else if err != nil {
+		return scalelite.PlaceResult{}, true, err
+	}
+	if req.KeepExisting == nil || req.KeepExisting(existing, srv) {
+		return scalelite.PlaceResult{Meeting: existing}, true, nil
+	}
+	return scalelite.PlaceResult{}, false, nil
 }
 
 func containsServer(rows []serverRow, id string) bool {

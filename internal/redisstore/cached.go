@@ -43,9 +43,10 @@ import (
 // server, placing the meeting or creating/renaming the tenant changes the version).
 //
 // Writes invalidate after every attempt, failed or not, since a failed call may still have
-// committed. Invalidated keys per write: server writes (CreateServer, UpdateServer,
-// DeleteServer, RecordPoll, AddLoad) the servers; PlaceMeeting the meeting and, when it placed
-// or moved it, the chosen and previous servers (load reservations); UndoPlacement the meeting
+// committed (the one exception: a PlaceMeeting that found the meeting running changed nothing).
+// Invalidated keys per write: server writes (CreateServer, UpdateServer, DeleteServer,
+// RecordPoll, AddLoad) the servers; PlaceMeeting the meeting and, when it placed or moved it,
+// the chosen and previous servers (load reservations); UndoPlacement the meeting
 // and its servers; UpdateCreateParams the meeting (its MeetingID is looked up by row id);
 // EndMeetings the requested meetings; EndServerMeetings and Reconcile the meetings they ended;
 // tenant writes the old and new names. Reconcile does not invalidate meetings whose MissedPolls

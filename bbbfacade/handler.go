@@ -49,6 +49,8 @@ type Config struct {
 	LoadFlushInterval time.Duration
 	// MaxBodyBytes bounds a POST body (default 32 MiB).
 	MaxBodyBytes int64
+	// Recordings configures the recording calls (recordings_api.go).
+	Recordings RecordingsConfig
 }
 
 // Store is what the facade needs of the system of record.
@@ -66,6 +68,8 @@ type Deps struct {
 	Logger *slog.Logger
 	Events scalelite.Publisher // may be nil
 	Now    func() time.Time    // nil: time.Now
+	// Recordings serves the recording calls; nil leaves them unsupported (unless disabled).
+	Recordings RecordingAPI
 }
 
 // Handler serves the BBB API.
@@ -80,6 +84,7 @@ type Handler struct {
 	trusted  []*net.IPNet
 	bumps    loadBumps
 	actions  map[string]action
+	recs     RecordingAPI
 }
 
 // New returns a Handler. It makes its own BBB client signing with the strongest allowed
@@ -115,6 +120,7 @@ func New(cfg Config, deps Deps) (*Handler, error) {
 		cfg: cfg, store: deps.Store, client: client, backend: backend, logger: logger, now: now, trusted: trusted,
 		meetings: scalelite.NewMeetingService(deps.Store, backend, deps.Events, now, logger),
 		bumps:    loadBumps{deltas: map[string]float64{}},
+		recs:     deps.Recordings,
 	}
 	h.actions = h.routes()
 	return h, nil

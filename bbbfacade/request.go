@@ -28,8 +28,10 @@ type apiRequest struct {
 	Params bbb.Params
 	// XMLBody is a create or insertDocument XML body, nil when none.
 	XMLBody []byte
-	Host    string
-	Tenant  *scalelite.Tenant // nil without multitenancy
+	// Body is the raw POST body (putRecordingTextTrack reads its multipart file from it).
+	Body   []byte
+	Host   string
+	Tenant *scalelite.Tenant // nil without multitenancy
 }
 
 // TenantID is the tenant's id, "" without multitenancy.
@@ -75,6 +77,7 @@ func (h *Handler) parseRequest(c *gin.Context, name string, a action) (*apiReque
 			return nil, fmt.Errorf("read request body: %w", err)
 		}
 		body = b
+		req.Body = b
 	}
 	mt, mtParams, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	isForm := mt == "application/x-www-form-urlencoded" || mt == "multipart/form-data"

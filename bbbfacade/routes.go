@@ -33,7 +33,7 @@ func (h *Handler) routes() map[string]action {
 	if h.cfg.GetMeetingsDisabled {
 		getMeetings = action{body: bodyForm, serve: h.getMeetingsDisabled}
 	}
-	return map[string]action{
+	actions := map[string]action{
 		"":                 {body: bodyForm, serve: h.index},
 		"create":           {body: bodyFormOrXML, checksum: true, serve: h.create},
 		"join":             {getOnly: true, body: bodyUnchecked, checksum: true, serve: h.join},
@@ -43,6 +43,8 @@ func (h *Handler) routes() map[string]action {
 		"getMeetings":      getMeetings,
 		"insertDocument":   {postOnly: true, body: bodyXML, checksum: true, serve: h.insertDocument},
 	}
+	h.addRecordingRoutes(actions)
+	return actions
 }
 
 // Register mounts the API at /bigbluebutton/api on r (full paths, every method): the known calls

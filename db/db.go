@@ -8,6 +8,8 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -118,6 +120,11 @@ func (db *DB) openSQLite(dsn string) error {
 		return err
 	}
 	db.dialect = SQLite
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return fmt.Errorf("open sqlite %s: %w", path, err)
+		}
+	}
 	hook := &slowQueryHook{logger: db.logger, threshold: SlowQueryThreshold}
 
 	w, err := sql.Open(sqliteshim.ShimName, sqliteDriverDSN(path, false))

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,18 +21,44 @@ type wsMessage struct {
 	Payload json.RawMessage `json:"payload,omitempty"`
 }
 
-// wsClient speaks graphql-transport-ws over a real websocket. It answers the server's pings.
+// wsClient speaks graphql-transport-ws over a real websocket. A reader goroutine answers the
+// server's pings and queues every other message, so waiting for a message with a timeout never
+// closes the connection (a cancelled websocket read would).
 type wsClient struct {
-	t    *testing.T
-	conn *websocket.Conn
+	t     *testing.T
+	conn  *websocket.Conn
+	msgs  chan wsMessage
+	pings chan struct{}
+
+	mu  sync.Mutex
+	err error // why the reader stopped
 }
 
-// waitLong bounds every wait of the websocket tests: far above anything a healthy run needs, so
-// a slow machine does not fail them, while a broken server fails instead of hanging.
+// waitLong bounds waits that must succeed: far above anything a healthy run needs, so a slow
+// machine does not fail them, while a broken server fails the test instead of hanging it.
 const waitLong = 60 * time.Second
+
+// eventWait is how long a test waits for an event before it triggers another one; maxAttempts
+// bounds the retries. Subscriptions start asynchronously, so tests trigger events until one
+// arrives instead of assuming the subscription is already live.
+const (
+	eventWait   = 2 * time.Second
+	maxAttempts = 30
+)
 
 // dialWS opens a websocket to the instance with the given Origin and header (both optional).
 func (in *instance) dialWS(origin string, header http.Header) (*wsClient, *http.Response, error) {
+	conn, resp, err := in.dialRaw(origin, header)
+	if err != nil {
+		return nil, resp, err
+	}
+	c := &wsClient{t: in.t, conn: conn, msgs: make(chan wsMessage, 4096), pings: make(chan struct{}, 1)}
+	go c.readLoop()
+	return c, resp, nil
+}
+
+// dialRaw opens a websocket without a reader (for clients that stop reading).
+func (in *instance) dialRaw(origin string, header http.Header) (*websocket.Conn, *http.Response, error) {
 	if header == nil {
 		header = http.Header{}
 	}
@@ -45,10 +72,41 @@ func (in *instance) dialWS(origin string, header http.Header) (*wsClient, *http.
 	if err != nil {
 		return nil, resp, err
 	}
-	conn.SetReadLimit(16 << 20)
-	c := &wsClient{t: in.t, conn: conn}
+	conn.SetReadLimit(64 << 20)
 	in.t.Cleanup(func() { conn.CloseNow() })
-	return c, resp, nil
+	return conn, resp, nil
+}
+
+func (c *wsClient) readLoop() {
+	defer close(c.msgs)
+	for {
+		_, b, err := c.conn.Read(context.Background())
+		if err != nil {
+			c.mu.Lock()
+			c.err = err
+			c.mu.Unlock()
+			return
+		}
+		var m wsMessage
+		if err := json.Unmarshal(b, &m); err != nil {
+			c.mu.Lock()
+			c.err = fmt.Errorf("bad message %s: %w", b, err)
+			c.mu.Unlock()
+			return
+		}
+		switch m.Type {
+		case "ping":
+			select {
+			case c.pings <- struct{}{}:
+			default:
+			}
+			_ = writeMessage(c.conn, wsMessage{Type: "pong"})
+			continue
+		case "pong", "ka":
+			continue
+		}
+		c.msgs <- m
+	}
 }
 
 // connect dials and initialises with payload; it fails the test unless the server acknowledges.
@@ -64,17 +122,17 @@ func (in *instance) connect(payload map[string]any) *wsClient {
 	return c
 }
 
-func (c *wsClient) send(m wsMessage) error {
+func writeMessage(conn *websocket.Conn, m wsMessage) error {
 	ctx, cancel := context.WithTimeout(context.Background(), waitLong)
 	defer cancel()
 	b, _ := json.Marshal(m)
-	return c.conn.Write(ctx, websocket.MessageText, b)
+	return conn.Write(ctx, websocket.MessageText, b)
 }
 
 // init sends connection_init and waits for connection_ack.
 func (c *wsClient) init(payload map[string]any) error {
 	raw, _ := json.Marshal(payload)
-	if err := c.send(wsMessage{Type: "connection_init", Payload: raw}); err != nil {
+	if err := writeMessage(c.conn, wsMessage{Type: "connection_init", Payload: raw}); err != nil {
 		return err
 	}
 	m, err := c.read(waitLong)
@@ -87,29 +145,24 @@ func (c *wsClient) init(payload map[string]any) error {
 	return nil
 }
 
-// read returns the next message other than ping and pong (pings are answered).
+// errTimeout is read's answer when nothing arrived in time (the connection stays open).
+var errTimeout = errors.New("no message in time")
+
+// read returns the next message other than ping and pong, errTimeout after wait, or the
+// reader's error once the connection is closed.
 func (c *wsClient) read(wait time.Duration) (wsMessage, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), wait)
-	defer cancel()
-	for {
-		_, b, err := c.conn.Read(ctx)
-		if err != nil {
-			return wsMessage{}, err
-		}
-		var m wsMessage
-		if err := json.Unmarshal(b, &m); err != nil {
-			return wsMessage{}, fmt.Errorf("bad message %s: %w", b, err)
-		}
-		switch m.Type {
-		case "ping":
-			if err := c.send(wsMessage{Type: "pong"}); err != nil {
-				return wsMessage{}, err
-			}
-			continue
-		case "pong", "ka":
-			continue
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case m, ok := <-c.msgs:
+		if !ok {
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			return wsMessage{}, c.err
 		}
 		return m, nil
+	case <-timer.C:
+		return wsMessage{}, errTimeout
 	}
 }
 
@@ -117,16 +170,17 @@ func (c *wsClient) read(wait time.Duration) (wsMessage, error) {
 func (c *wsClient) subscribe(id, query string, vars map[string]any) {
 	c.t.Helper()
 	payload, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	if err := c.send(wsMessage{ID: id, Type: "subscribe", Payload: payload}); err != nil {
+	if err := writeMessage(c.conn, wsMessage{ID: id, Type: "subscribe", Payload: payload}); err != nil {
 		c.t.Fatalf("subscribe: %v", err)
 	}
 }
 
-// next returns the data of the next "next" message of operation id, decoded into out; it fails
-// on error or complete messages.
+// next decodes the data of the next "next" message of operation id into out. It returns
+// errTimeout when none arrived within wait, and an error for error or complete messages.
 func (c *wsClient) next(id string, wait time.Duration, out any) error {
+	deadline := time.Now().Add(wait)
 	for {
-		m, err := c.read(wait)
+		m, err := c.read(time.Until(deadline))
 		if err != nil {
 			return err
 		}
@@ -149,10 +203,13 @@ func (c *wsClient) next(id string, wait time.Duration, out any) error {
 		case "error":
 			return &wsOperationError{payload: string(m.Payload)}
 		case "complete":
-			return errors.New("subscription completed")
+			return errComplete
 		}
 	}
 }
+
+// errComplete is next's answer when the server completed the operation.
+var errComplete = errors.New("subscription completed")
 
 // wsOperationError is an "error" message for an operation.
 type wsOperationError struct{ payload string }

@@ -197,7 +197,9 @@ func TestMountedInServer(t *testing.T) {
 
 		c := mounted.connect(map[string]any{"apiKey": adminEnvKey})
 		c.subscribe("1", `subscription { serverEvents { type serverId } }`, nil)
-		var ev struct{ ServerEvents struct{ Type, ServerID string } }
+		var ev struct {
+			ServerEvents struct{ Type, ServerID string }
+		}
 		for attempt := 0; ; attempt++ {
 			e.must(adminEnvKey, `mutation { cordonServer(id: "bbb-a") { id } }`, nil, nil)
 			err := c.next("1", eventWait, &ev)

@@ -66,6 +66,9 @@ func (h *Handler) create(c *gin.Context, req *apiRequest) {
 		return
 	}
 	m := res.Meeting
+	if res.Placed() {
+		h.cache.forgetMeeting(meetingID)
+	}
 	srv, err := h.server(ctx, m.ServerID)
 	if err == nil && srv == nil {
 		err = fmt.Errorf("server %s of meeting %s was removed", m.ServerID, meetingID)

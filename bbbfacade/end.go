@@ -22,6 +22,7 @@ func (h *Handler) end(c *gin.Context, req *apiRequest) {
 		h.fail(c, err)
 		return
 	}
+	h.cache.forgetMeeting(m.MeetingID)
 	if _, err := h.store.EndMeetings(ctx, []string{m.MeetingID}, h.now()); err != nil {
 		h.fail(c, fmt.Errorf("end meeting %s: %w", meetingID, err))
 		return

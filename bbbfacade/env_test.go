@@ -73,7 +73,7 @@ func newEnv(t *testing.T, store *db.DB, n int, opts ...envOption) *env {
 		}
 	}
 	e.cfg = Config{Secrets: []string{testSecret}, LoadMinUserCount: 15,
-		Timeouts: bbb.Timeouts{Connect: 2 * time.Second, Response: 2 * time.Second}}
+		Timeouts: bbb.Timeouts{Connect: 2 * time.Second, Response: 2 * time.Second}, JoinCacheTTL: -1}
 	for _, o := range opts {
 		o(&e.cfg)
 	}

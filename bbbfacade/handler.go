@@ -49,6 +49,9 @@ type Config struct {
 	LoadFlushInterval time.Duration
 	// MaxBodyBytes bounds a POST body (default 32 MiB).
 	MaxBodyBytes int64
+	// JoinCacheTTL is how long join keeps meeting and server rows in memory (default 1 s;
+	// negative disables the cache). See join_cache.go.
+	JoinCacheTTL time.Duration
 	// Recordings configures the recording calls (recordings_api.go).
 	Recordings RecordingsConfig
 }
@@ -83,6 +86,7 @@ type Handler struct {
 	now      func() time.Time
 	trusted  []*net.IPNet
 	bumps    loadBumps
+	cache    *joinCache
 	actions  map[string]action
 	recs     RecordingAPI
 }
@@ -102,6 +106,9 @@ func New(cfg Config, deps Deps) (*Handler, error) {
 	if cfg.LoadFlushInterval <= 0 {
 		cfg.LoadFlushInterval = time.Second
 	}
+	if cfg.JoinCacheTTL == 0 {
+		cfg.JoinCacheTTL = time.Second
+	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 32 << 20
 	}
@@ -120,6 +127,7 @@ func New(cfg Config, deps Deps) (*Handler, error) {
 		cfg: cfg, store: deps.Store, client: client, backend: backend, logger: logger, now: now, trusted: trusted,
 		meetings: scalelite.NewMeetingService(deps.Store, backend, deps.Events, now, logger),
 		bumps:    loadBumps{deltas: map[string]float64{}},
+		cache:    newJoinCache(cfg.JoinCacheTTL),
 		recs:     deps.Recordings,
 	}
 	h.actions = h.routes()

@@ -1,6 +1,7 @@
 package bbbfacade
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 
@@ -23,17 +24,13 @@ func (h *Handler) join(c *gin.Context, req *apiRequest) {
 		h.fail(c, err)
 		return
 	}
-	m, err := h.meeting(ctx, req, meetingID)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	srv, err := h.server(ctx, m.ServerID)
+	m, srv, err := h.joinTarget(ctx, req, meetingID)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	if !scalelite.ServerKeepsMeetings(srv) {
+		h.cache.forgetMeeting(meetingID)
 		if m.CreateQuery == "" {
 			h.fail(c, &apiError{Key: keyServerUnavailable, Message: msgServerUnavailable,
 				Err: fmt.Errorf("meeting %s has no stored create parameters", meetingID)})
@@ -48,6 +45,8 @@ func (h *Handler) join(c *gin.Context, req *apiRequest) {
 			h.fail(c, &apiError{Key: keyServerUnavailable, Message: msgServerUnavailable, Err: err})
 			return
 		}
+		h.cache.putMeeting(m)
+		h.cache.putServer(srv)
 	}
 	tp, err := h.tenantParams(ctx, req.Tenant)
 	if err != nil {
@@ -57,4 +56,30 @@ func (h *Handler) join(c *gin.Context, req *apiRequest) {
 	h.bumps.bump(srv)
 	params := h.cfg.Join.Merge(h.cfg.Join.PassThrough(toCall(req.Params)), tp)
 	c.Redirect(http.StatusFound, h.client.SignedURL(bbb.EndpointOf(srv), "join", toBBB(params)))
+}
+
+// joinTarget returns the meeting (tenant-scoped) and its server (nil when removed), from the
+// join cache when fresh.
+func (h *Handler) joinTarget(ctx context.Context, req *apiRequest, meetingID string) (*scalelite.Meeting, *scalelite.Server, error) {
+	m, ok := h.cache.meeting(meetingID)
+	if !ok {
+		var err error
+		if m, err = h.meeting(ctx, req, meetingID); err != nil {
+			return nil, nil, err
+		}
+		h.cache.putMeeting(m)
+	} else if m.TenantID != req.TenantID() {
+		return nil, nil, errMeetingNotFound
+	}
+	srv, ok := h.cache.server(m.ServerID)
+	if !ok {
+		var err error
+		if srv, err = h.server(ctx, m.ServerID); err != nil {
+			return nil, nil, err
+		}
+		if srv != nil {
+			h.cache.putServer(srv)
+		}
+	}
+	return m, srv, nil
 }

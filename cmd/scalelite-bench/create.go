@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/scalelite-go/scalelite/internal/scalelite"
+)
+
+// createBench measures creates per second: distinct meetings placed over simulated servers,
+// each create a placement transaction plus the backend create.
+func createBench(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("create", flag.ContinueOnError)
+	dsn := fs.String("dsn", os.Getenv("SCALELITE_BENCH_DSN"), "database: postgres://... (a fresh database is created and dropped) or \"\" for SQLite in a temp dir")
+	servers := fs.Int("servers", 10, "simulated BBB servers")
+	conc := fs.Int("c", 32, "concurrent clients")
+	n := fs.Int("n", 5000, "creates")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	b, err := startBalancer(ctx, *dsn, "", *servers)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	client := newLoadClient(*conc)
+	var next, failed atomic.Int64
+	lat := make([][]time.Duration, *conc)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := range *conc {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				i := next.Add(1)
+				if i > int64(*n) {
+					return
+				}
+				u := signedURL(b.URL, "create", fmt.Sprintf("meetingID=bench-%06d&name=Bench&attendeePW=ap&moderatorPW=mp", i))
+				t0 := time.Now()
+				resp, err := client.Get(u)
+				if err != nil {
+					failed.Add(1)
+					continue
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				lat[w] = append(lat[w], time.Since(t0))
+				if !strings.Contains(string(body), "<returncode>SUCCESS</returncode>") {
+					failed.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	res := loadResult{Duration: time.Since(start), Errors: int(failed.Load())}
+	for _, l := range lat {
+		res.Latencies = append(res.Latencies, l...)
+	}
+	res.Requests = len(res.Latencies)
+	sortDurations(res.Latencies)
+	db := "SQLite"
+	if strings.HasPrefix(*dsn, "postgres") {
+		db = "PostgreSQL"
+	}
+	fmt.Fprintf(stdout, "create: %d creates over %d simulated servers, %d clients, GOMAXPROCS=%d, store %s\n", *n, *servers, *conc, runtime.GOMAXPROCS(0), db)
+	fmt.Fprintf(stdout, "balancer create   %s  (target >= 1000/s on PostgreSQL)\n", res)
+	count, err := b.Store.CountMeetings(ctx, scalelite.MeetingFilter{})
+	if err != nil {
+		return err
+	}
+	per := make([]int, 0, *servers)
+	for _, s := range b.Sim.Servers() {
+		per = append(per, len(s.Meetings()))
+	}
+	fmt.Fprintf(stdout, "meetings stored %d; per server %v\n", count, per)
+	return nil
+}

@@ -3,6 +3,7 @@
 //	scalelite-bench join   [flags]  bare net/http 302 vs the balancer's join, same load generator
 //	scalelite-bench create [flags]  creates per second against simulated BBB servers
 //	scalelite-bench poll   [flags]  one poller round over a simulated pool
+//	scalelite-bench recordings [flags]  getRecordings and imports
 //
 // Everything runs on 127.0.0.1 and stops by itself.
 package main
@@ -15,7 +16,7 @@ import (
 	"os/signal"
 )
 
-const usage = `usage: scalelite-bench join|create|poll [flags]   (-h after a scenario for its flags)`
+const usage = `usage: scalelite-bench join|create|poll|recordings [flags]   (-h after a scenario for its flags)`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

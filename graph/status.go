@@ -70,6 +70,9 @@ func panicResult(srv *scalelite.Server, res scalelite.PanicResult) *model.PanicR
 		out.EndedMeetings = []*scalelite.Meeting{}
 	}
 	for _, err := range res.EndErrors {
+		if scalelite.IsNotFound(err) {
+			continue // BBB no longer knew the meeting: it is over either way
+		}
 		out.EndErrors = append(out.EndErrors, err.Error())
 	}
 	return out

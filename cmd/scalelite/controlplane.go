@@ -1,0 +1,64 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/scalelite-go/scalelite/adminapi"
+	"github.com/scalelite-go/scalelite/graph"
+	"github.com/scalelite-go/scalelite/internal/bbb"
+	"github.com/scalelite-go/scalelite/internal/scalelite"
+	"github.com/scalelite-go/scalelite/internal/serversync"
+	"github.com/scalelite-go/scalelite/poller"
+	"github.com/scalelite-go/scalelite/recordings"
+	"github.com/scalelite-go/scalelite/server"
+)
+
+// controlPlaneMounts builds the control plane over the shared services: GraphQL at /graphql
+// (GET and POST; GET also carries the websocket upgrade) and Scalelite's JSON admin API at
+// /scalelite/api/*. Mount them with the other routes of the api role:
+//
+//	mounts, err := a.controlPlaneMounts()
+//	deps.Mounts = append(deps.Mounts, mounts...)
+func (a *app) controlPlaneMounts() ([]server.Mount, error) {
+	cfg := a.cfg
+	client := bbb.NewClient(bbb.Strongest(algorithms(cfg.BBB)), timeouts(cfg.BBB))
+	backend := bbb.NewBackend(client, timeouts(cfg.BBB))
+	servers := scalelite.NewServerService(a.store, backend, a.pub, cfg.API.ServerIDIsHostname)
+	tenants := scalelite.NewTenantService(a.store)
+
+	// pollServers runs a round on this instance (like `scalelite poll`), whether or not it
+	// holds the poller lease; its metrics stay with the poller role.
+	onDemand, err := poller.New(pollerConfig(cfg), poller.Deps{Store: a.store, BBB: client, Publisher: a.pub, Logger: a.logger})
+	if err != nil {
+		return nil, fmt.Errorf("control plane poller: %w", err)
+	}
+	rc := cfg.Recordings
+	recs := recordings.NewService(recordings.ServiceDeps{
+		Store: a.store, Files: recordings.NewFiles(rc.PublishDir, rc.UnpublishDir), Publisher: a.pub, Logger: a.logger,
+	})
+
+	resolver := graph.New(graph.Deps{
+		Store:            a.store,
+		ServerService:    servers,
+		ServerSyncer:     &serversync.Syncer{Servers: servers},
+		Poller:           onDemand,
+		TenantService:    tenants,
+		MeetingService:   scalelite.NewMeetingService(a.store, backend, a.pub, time.Now, a.logger),
+		RecordingService: recs,
+		APIKeyService:    scalelite.NewAPIKeyService(a.store, a.store, cfg.Admin.APIKey),
+		Events:           a.sub,
+		Logger:           a.logger,
+	})
+	admin := adminapi.New(adminapi.Config{
+		Secrets:             cfg.API.Secrets,
+		Algorithms:          algorithms(cfg.BBB),
+		MultitenancyEnabled: cfg.API.MultitenancyEnabled,
+	}, adminapi.Deps{Servers: servers, Tenants: tenants, Store: a.store, Logger: a.logger})
+
+	return []server.Mount{
+		{Path: "/graphql", Methods: []string{http.MethodGet, http.MethodPost}, Handler: graph.NewHandler(resolver, graph.HandlerOptions{})},
+		{Path: "/scalelite/api/:action", Methods: []string{http.MethodGet, http.MethodHead, http.MethodPost}, Handler: admin},
+	}, nil
+}

@@ -33,11 +33,16 @@ func (db *DB) Migrate(ctx context.Context, direction string) error {
 		return err
 	}
 	defer closeAll()
+	finished := make(chan struct{})
+	defer close(finished)
 	go func() {
-		<-ctx.Done()
 		select {
-		case m.GracefulStop <- true:
-		default:
+		case <-ctx.Done():
+			select {
+			case m.GracefulStop <- true:
+			default:
+			}
+		case <-finished:
 		}
 	}()
 	if direction == "up" {

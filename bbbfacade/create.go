@@ -45,13 +45,19 @@ func (h *Handler) create(c *gin.Context, req *apiRequest) {
 	}
 	sizeHint, _ := client.Get(scalelite.ParamSizeHint)
 	sel := scalelite.LeastLoaded{Tag: scalelite.ParseServerTag(h.cfg.Create.ServerTag(client, tp))}
+	var chosen *scalelite.Server // the placed meeting's server, as read in the placement transaction
+	selectServer := func(candidates []*scalelite.Server) (*scalelite.Server, string, error) {
+		srv, why, err := sel.Select(candidates)
+		chosen = srv
+		return srv, why, err
+	}
 	res, err := h.store.PlaceMeeting(ctx, scalelite.PlaceRequest{
 		Meeting: scalelite.Meeting{
 			MeetingID: meetingID, TenantID: req.TenantID(), Name: req.Get(scalelite.ParamMeetingName),
 			ModeratorPW: moderatorPW, AttendeePW: req.Get(scalelite.ParamAttendeePW),
 		},
 		KeepExisting: keep,
-		Select:       sel.Select,
+		Select:       selectServer,
 		VoiceBridges: func() []string {
 			return scalelite.VoiceBridgeCandidates(meetingID, h.cfg.VoiceBridgeLen, external)
 		},
@@ -69,7 +75,10 @@ func (h *Handler) create(c *gin.Context, req *apiRequest) {
 	if res.Placed() {
 		h.cache.forgetMeeting(meetingID)
 	}
-	srv, err := h.server(ctx, m.ServerID)
+	srv := chosen
+	if !res.Placed() || srv == nil || srv.ID != m.ServerID {
+		srv, err = h.server(ctx, m.ServerID)
+	}
 	if err == nil && srv == nil {
 		err = fmt.Errorf("server %s of meeting %s was removed", m.ServerID, meetingID)
 	}

@@ -152,6 +152,13 @@ type Recordings struct {
 	CookieTimeout time.Duration
 	// SecretKeyBase signs protected-recording cookies.
 	SecretKeyBase string
+	// FailedDir receives archives that could not be imported ("" = <SpoolDir>/failed).
+	FailedDir string
+	// AccelRedirect hands playback files to nginx with X-Accel-Redirect instead of serving them.
+	AccelRedirect bool
+	// PlayerDir holds the BBB presentation player (bbb-playback) served at
+	// /playback/presentation/2.3/; "" leaves that path to nginx.
+	PlayerDir string
 }
 
 // Admin configures the control plane.
@@ -250,6 +257,9 @@ func Load(getenv func(string) string) (*Config, error) {
 		TokenTimeout:       r.positiveMinutes("PROTECTED_RECORDINGS_TOKEN_TIMEOUT", 60),
 		CookieTimeout:      r.positiveMinutes("PROTECTED_RECORDINGS_TIMEOUT", 360),
 		SecretKeyBase:      r.str("SECRET_KEY_BASE", ""),
+		FailedDir:          r.str("RECORDING_FAILED_DIR", ""),
+		AccelRedirect:      r.boolean("RECORDING_ACCEL_REDIRECT", false),
+		PlayerDir:          r.str("RECORDING_PLAYER_DIR", ""),
 	}
 	c.Admin = Admin{APIKey: r.str("ADMIN_API_KEY", "")}
 	if k := c.Admin.APIKey; k != "" && len(k) < 16 {

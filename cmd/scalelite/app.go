@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/scalelite-go/scalelite/db"
+	"github.com/scalelite-go/scalelite/internal/config"
+	"github.com/scalelite-go/scalelite/internal/events"
+	"github.com/scalelite-go/scalelite/internal/redisstore"
+	"github.com/scalelite-go/scalelite/internal/scalelite"
+	"github.com/scalelite-go/scalelite/server"
+)
+
+// cacheTTL bounds how long a cached row lives when Redis is configured.
+const cacheTTL = time.Minute
+
+// migrateLock is the cluster-wide lock serve holds while it applies migrations.
+const migrateLock = "migrate"
+
+// newLogger builds the process logger; the only place a slog handler is chosen.
+func newLogger(w io.Writer, c config.Log) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.Level}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// loadConfig reads the configuration and the logger it asks for.
+func (e *env) loadConfig(getenv func(string) string) (*config.Config, *slog.Logger, error) {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return nil, nil, fmt.Errorf("configuration:\n  %s", strings.ReplaceAll(err.Error(), "\n", "\n  "))
+	}
+	return cfg, newLogger(e.stderr, cfg.Log), nil
+}
+
+// openDB opens the configured database, creating the data directory of the embedded default.
+func openDB(ctx context.Context, cfg config.Database, logger *slog.Logger) (*db.DB, error) {
+	if cfg.Dialect() == "sqlite" {
+		dir := filepath.Dir(strings.TrimPrefix(cfg.URL, "sqlite:"))
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+	}
+	store, err := db.Open(ctx, cfg.URL, logger.With("component", "db"))
+	if err != nil {
+		return nil, err
+	}
+	return store, nil
+}
+
+// app is the process's shared infrastructure: the system of record, the Redis layer or its
+// in-process equivalents, and the metrics registry. Roles are built on top of it.
+type app struct {
+	cfg      *config.Config
+	logger   *slog.Logger
+	db       *db.DB
+	store    scalelite.Store // db, or db behind the Redis cache
+	redis    *redisstore.Client
+	pub      scalelite.Publisher
+	sub      scalelite.Subscriber
+	locker   scalelite.Locker
+	tokens   scalelite.TokenStore
+	registry *prometheus.Registry
+	closers  []func() // run in reverse order by close
+}
+
+// openApp connects to everything the roles share. Close it when done.
+func openApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (_ *app, err error) {
+	a := &app{cfg: cfg, logger: logger, registry: prometheus.NewRegistry()}
+	defer func() {
+		if err != nil {
+			a.close()
+		}
+	}()
+	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	if a.db, err = openDB(ctx, cfg.Database, logger); err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, func() { _ = a.db.Close() })
+	a.store = a.db
+
+	if !cfg.Redis.Enabled() {
+		broker := events.NewBroker(events.DefaultBuffer)
+		a.closers = append(a.closers, broker.Close)
+		a.pub, a.sub = broker, broker
+		a.locker = events.NewLocalLocker()
+		a.tokens = events.NewLocalTokens(time.Now)
+		logger.Info("REDIS_URL is not set: caches, events and locks are in-process; run a single instance only")
+		return a, nil
+	}
+	rlog := logger.With("component", "redis")
+	if a.redis, err = redisstore.Connect(ctx, cfg.Redis.URL, cfg.Redis.Namespace, rlog); err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, a.redis.Close)
+	ps, err := redisstore.NewPubSub(ctx, a.redis, rlog)
+	if err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, ps.Close)
+	a.pub, a.sub = ps, ps
+	locker, err := redisstore.NewLocker(ctx, cfg.Redis.URL, cfg.Redis.Namespace)
+	if err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, locker.Close)
+	a.locker = locker
+	a.tokens = redisstore.NewTokens(a.redis)
+	a.store = redisstore.NewCachedStore(a.redis, a.db, cacheTTL)
+	return a, nil
+}
+
+func (a *app) close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+	a.closers = nil
+}
+
+// migrate applies pending migrations under the cluster-wide lock, or, with AUTO_MIGRATE=false,
+// refuses to go on without a usable schema.
+func (a *app) migrate(ctx context.Context) error {
+	if !a.cfg.Database.AutoMigrate {
+		v, dirty, err := a.db.MigrationVersion(ctx)
+		switch {
+		case err != nil:
+			return err
+		case dirty:
+			return fmt.Errorf("database schema version %d is dirty (a migration failed half-way); fix it, then run 'scalelite migrate up'", v)
+		case v == 0:
+			return errors.New("database has no schema and AUTO_MIGRATE=false: run 'scalelite migrate up' first")
+		}
+		return nil
+	}
+	held, release, err := a.locker.Acquire(ctx, migrateLock)
+	if err != nil {
+		return fmt.Errorf("wait for the migration lock: %w", err)
+	}
+	defer release()
+	if err := a.db.Migrate(held, "up"); err != nil {
+		return err
+	}
+	v, _, err := a.db.MigrationVersion(held)
+	if err != nil {
+		return err
+	}
+	a.logger.Info("database schema up to date", "dialect", a.db.Dialect(), "version", v)
+	return nil
+}
+
+// checks are the readiness checks of /readyz and /health_check.
+func (a *app) checks() []server.Check {
+	checks := []server.Check{{Name: "database", Check: a.db.Ping}}
+	if a.redis != nil {
+		checks = append(checks, server.Check{Name: "redis", Check: a.redis.Ping})
+	}
+	return checks
+}

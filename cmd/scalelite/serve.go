@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/scalelite-go/scalelite/internal/config"
+	"github.com/scalelite-go/scalelite/poller"
+	"github.com/scalelite-go/scalelite/server"
+)
+
+func serveCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "serve",
+		Usage: "run the load balancer",
+		Description: `Runs the roles of the balancer in one process until SIGINT or SIGTERM:
+  api       the BBB API (/bigbluebutton/api), playback, /healthz, /readyz, /health_check, /metrics
+  poller    polls the BBB servers (one active per cluster)
+  importer  imports recordings from RECORDING_SPOOL_DIR (one active per cluster)
+Pending database migrations are applied on start (AUTO_MIGRATE=false turns that off).
+Configuration comes from environment variables; see docs/configuration.md.`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "roles", Usage: "comma-separated roles to run (default: SCALELITE_ROLES, or api,poller,importer)"},
+		},
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			if cmd.Args().Present() {
+				return usagef("serve takes no arguments (got %q)", cmd.Args().First())
+			}
+			cfg, logger, err := e.loadConfig(e.getenv)
+			if err != nil {
+				return err
+			}
+			roles := cfg.Roles
+			if cmd.IsSet("roles") {
+				if roles, err = config.ParseRoles(cmd.String("roles")); err != nil {
+					return usagef("--roles: %v", err)
+				}
+			}
+			if err := cfg.ValidateFor(roles); err != nil {
+				return fmt.Errorf("configuration:\n  %w", err)
+			}
+			in, err := startInstance(ctx, cfg, roles, logger)
+			if err != nil {
+				return err
+			}
+			if in.ln != nil {
+				fmt.Fprintf(e.stdout, "scalelite %s serving %s on %s\n", buildVersion(), roles, in.baseURL())
+			} else {
+				fmt.Fprintf(e.stdout, "scalelite %s running %s\n", buildVersion(), roles)
+			}
+			return in.run(ctx)
+		},
+	}
+}
+
+// instance is a running serve process: shared infrastructure plus the roles.
+type instance struct {
+	app     *app
+	roles   config.Roles
+	logger  *slog.Logger
+	ln      net.Listener // nil without the api role
+	api     *api
+	poller  *poller.Poller
+	jobs    []role
+	closers []func()
+}
+
+// startInstance opens the infrastructure, applies migrations, builds the roles and, with the
+// api role, listens on the configured address (so the port is known before run).
+func startInstance(ctx context.Context, cfg *config.Config, roles config.Roles, logger *slog.Logger) (_ *instance, err error) {
+	a, err := openApp(ctx, cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	in := &instance{app: a, roles: roles, logger: logger}
+	defer func() {
+		if err != nil {
+			in.close()
+		}
+	}()
+	if err := a.migrate(ctx); err != nil {
+		return nil, err
+	}
+	if roles.Has(config.RolePoller) {
+		if in.poller, err = a.newPoller(); err != nil {
+			return nil, err
+		}
+		in.jobs = append(in.jobs, role{name: "poller", run: in.poller.Run})
+	}
+	if roles.Has(config.RoleImporter) {
+		if im := a.newImporter(); im != nil {
+			in.jobs = append(in.jobs, role{name: "importer", run: im.Run})
+		} else {
+			logger.Info("RECORDING_DISABLED=true: the importer role does nothing")
+		}
+	}
+	if roles.Has(config.RoleAPI) {
+		if in.api, err = a.newAPI(); err != nil {
+			return nil, err
+		}
+		in.closers = append(in.closers, in.api.close)
+		in.jobs = append(in.jobs, in.api.jobs...)
+		if in.ln, err = net.Listen("tcp", cfg.HTTP.Addr); err != nil {
+			return nil, fmt.Errorf("listen on %s (BIND/PORT): %w", cfg.HTTP.Addr, err)
+		}
+	}
+	return in, nil
+}
+
+// baseURL is the URL the api role answers on, with a loopback host when listening on all
+// interfaces.
+func (in *instance) baseURL() string {
+	addr := in.ln.Addr().(*net.TCPAddr)
+	host := addr.IP.String()
+	if addr.IP.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, fmt.Sprint(addr.Port))
+}
+
+// run serves until ctx ends or a role fails, then shuts down in order: HTTP first (in-flight
+// requests finish), then the background roles, then the stores.
+func (in *instance) run(ctx context.Context) error {
+	defer in.close()
+	stopCtx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	rolesCtx, stopRoles := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopRoles()
+
+	var wg sync.WaitGroup
+	for _, r := range in.jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := r.run(rolesCtx); err != nil && rolesCtx.Err() == nil {
+				stop(fmt.Errorf("%s: %w", r.name, err))
+			}
+		}()
+	}
+	var httpErr error
+	if in.ln != nil {
+		httpErr = server.Serve(stopCtx, in.ln, in.api.handler, in.logger)
+		in.ln = nil
+		if httpErr != nil {
+			stop(httpErr)
+		}
+	} else {
+		<-stopCtx.Done()
+	}
+	in.logger.Info("stopping background roles")
+	stopRoles()
+	wg.Wait()
+	if cause := context.Cause(stopCtx); cause != nil && !errors.Is(cause, context.Canceled) {
+		return cause
+	}
+	return httpErr
+}
+
+// close releases everything in reverse order of creation, the stores last.
+func (in *instance) close() {
+	if in.ln != nil {
+		in.ln.Close()
+		in.ln = nil
+	}
+	for i := len(in.closers) - 1; i >= 0; i-- {
+		in.closers[i]()
+	}
+	in.closers = nil
+	in.app.close()
+}

@@ -35,7 +35,7 @@ const LockName = "poller"
 type Config struct {
 	Interval           time.Duration // POLL_INTERVAL (60 s)
 	Threads            int           // POLLER_THREADS: answers processed (store work) at once (5)
-	MaxInFlight        int           // getMeetings requests in flight at once (1000, at least Threads)
+	MaxInFlight        int           // getMeetings requests in flight at once (256, at least Threads)
 	HealthyThreshold   int           // SERVER_HEALTHY_THRESHOLD (1)
 	UnhealthyThreshold int           // SERVER_UNHEALTHY_THRESHOLD (2)
 	Timeouts           bbb.Timeouts  // CONNECT_TIMEOUT / RESPONSE_TIMEOUT (5 s / 10 s)
@@ -58,7 +58,7 @@ func (c Config) withDefaults() Config {
 		c.Threads = 5
 	}
 	if c.MaxInFlight <= 0 {
-		c.MaxInFlight = 1000
+		c.MaxInFlight = 256
 	}
 	c.MaxInFlight = max(c.MaxInFlight, c.Threads)
 	c.HealthyThreshold = max(c.HealthyThreshold, 1)

@@ -118,6 +118,7 @@ func expect(t *testing.T, what string, got answer, status int, want any) {
 }
 
 func TestServers(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store, false)
 		sim := e.sim.Servers()[0]
@@ -255,6 +256,7 @@ func placeMeeting(t *testing.T, store *db.DB, meetingID, serverID string) {
 }
 
 func TestTenants(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		off := newEnv(t, store, false)
 		for _, c := range []struct{ method, action, body string }{
@@ -301,6 +303,7 @@ func TestTenants(t *testing.T) {
 // TestAuthenticationAndRouting: the checksum covers action and query with the LB secrets only;
 // checksum, content-type and routing failures are BBB XML documents with HTTP 200.
 func TestAuthenticationAndRouting(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store, true)
 		checksumError := "<messageKey>checksumError</messageKey>"

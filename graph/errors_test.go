@@ -14,6 +14,7 @@ import (
 )
 
 func TestErrorPresenter(t *testing.T) {
+	t.Parallel()
 	present := errorPresenter(slog.New(slog.DiscardHandler))
 	tests := []struct {
 		name     string
@@ -39,6 +40,7 @@ func TestErrorPresenter(t *testing.T) {
 }
 
 func TestMarkInternal(t *testing.T) {
+	t.Parallel()
 	resolve := func(err error) graphql.Resolver {
 		return func(context.Context) (any, error) { return nil, err }
 	}

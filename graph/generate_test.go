@@ -15,6 +15,7 @@ import (
 // files: schema changes must come with `go generate ./graph/...`, and generated files are never
 // edited by hand.
 func TestGeneratedCodeIsFresh(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("regenerates code (slow)")
 	}

@@ -23,6 +23,7 @@ type serverOut struct {
 const serverFields = `id url state tag loadMultiplier online`
 
 func TestMutationServerLifecycle(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
 		admin := e.key(scalelite.ScopeAdmin, "ops-admin")
@@ -124,6 +125,7 @@ func TestMutationServerLifecycle(t *testing.T) {
 }
 
 func TestMutationSyncServers(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
 		e.addServer(1, "old", "")
@@ -162,6 +164,7 @@ func TestMutationSyncServers(t *testing.T) {
 }
 
 func TestMutationEndMeeting(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
 		e.addServer(0, "bbb-a", "")
@@ -182,6 +185,7 @@ func TestMutationEndMeeting(t *testing.T) {
 }
 
 func TestMutationTenants(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
 		type tenantOut struct {
@@ -232,6 +236,7 @@ func TestMutationTenants(t *testing.T) {
 }
 
 func TestMutationRecordings(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
 		const id = "aaaa1111-1700000000000"
@@ -283,6 +288,7 @@ func TestMutationRecordings(t *testing.T) {
 }
 
 func TestMutationAPIKeys(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
 		var created struct {
@@ -317,6 +323,7 @@ func TestMutationAPIKeys(t *testing.T) {
 // TestMutationAuditEntries checks that every mutation, failed and forbidden ones included, is
 // recorded with the key's name and its secrets masked.
 func TestMutationAuditEntries(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
 		admin := e.key(scalelite.ScopeAdmin, "alice")

@@ -14,6 +14,7 @@ import (
 )
 
 func TestQueryServers(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
 		a := e.addServer(0, "bbb-a", "")
@@ -75,6 +76,7 @@ func TestQueryServers(t *testing.T) {
 }
 
 func TestQueryClusterStatus(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
 		e.addServer(0, "bbb-a", "")
@@ -117,6 +119,7 @@ func TestQueryClusterStatus(t *testing.T) {
 }
 
 func TestQueryMeetingsPagination(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
 		e.addServer(0, "bbb-a", "")
@@ -207,6 +210,7 @@ func TestQueryMeetingsPagination(t *testing.T) {
 }
 
 func TestQueryRecordingsPagination(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
 		base := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
@@ -288,6 +292,7 @@ func TestQueryRecordingsPagination(t *testing.T) {
 }
 
 func TestQueryTenants(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
 		acme := e.addTenant("acme")
@@ -331,6 +336,7 @@ func TestQueryTenants(t *testing.T) {
 }
 
 func TestQueryAPIKeysAndAuditLog(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
 		e.key(scalelite.ScopeReadOnly, "dashboard")
@@ -392,6 +398,7 @@ func TestQueryAPIKeysAndAuditLog(t *testing.T) {
 // TestQueryOverGET runs a query with GET (the transport also carries websocket upgrades) and
 // checks that GET cannot mutate.
 func TestQueryOverGET(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
 		e.addServer(0, "bbb-a", "")

@@ -13,6 +13,7 @@ import (
 // TestScopes runs operations with admin, read-only and tenant keys: what each may do, what it
 // is refused (FORBIDDEN), and what a tenant key cannot even see (NOT_FOUND, filtered lists).
 func TestScopes(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
 		acme, globex := e.addTenant("acme"), e.addTenant("globex")

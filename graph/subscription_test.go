@@ -45,6 +45,7 @@ func awaitEvent(t *testing.T, c *wsClient, id string, out any, trigger func(atte
 // TestSubscriptionServerLoadFromAnotherInstance: a poll made by a second instance (its own
 // poller and Redis connection) reaches a serverLoad subscriber of the first over Redis pub/sub.
 func TestSubscriptionServerLoadFromAnotherInstance(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
 		other := e.newInstance(t, store)
@@ -73,6 +74,7 @@ func TestSubscriptionServerLoadFromAnotherInstance(t *testing.T) {
 // TestSubscriptionServerEvents: a state change made through the other instance's GraphQL API
 // reaches this instance's serverEvents subscribers; the serverIds filter holds.
 func TestSubscriptionServerEvents(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
 		other := e.newInstance(t, store)
@@ -102,6 +104,7 @@ func TestSubscriptionServerEvents(t *testing.T) {
 // TestSubscriptionMeetingEventsForTenant: a tenant key's meetingEvents carry only its tenant's
 // meetings, whichever instance ended them.
 func TestSubscriptionMeetingEventsForTenant(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
 		other := e.newInstance(t, store)
@@ -134,6 +137,7 @@ func TestSubscriptionMeetingEventsForTenant(t *testing.T) {
 // connection is gone never block publishing (events published here, polls made by another
 // instance); the stalled one is dropped, and new subscribers still get events.
 func TestSlowSubscribersDoNotStallPublishers(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
 		other := e.newInstance(t, store)

@@ -18,6 +18,7 @@ import (
 )
 
 func TestHTTPAuthentication(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
 		ro := e.key(scalelite.ScopeReadOnly, "ro")
@@ -51,6 +52,7 @@ func TestHTTPAuthentication(t *testing.T) {
 }
 
 func TestIntrospectionAndLimits(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
 		ro := e.key(scalelite.ScopeReadOnly, "ro")
@@ -93,6 +95,7 @@ fragment TypeRef on __Type {
 }`
 
 func TestWebsocketAuthentication(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
 		ro := e.key(scalelite.ScopeReadOnly, "ro")
@@ -161,6 +164,7 @@ func TestWebsocketAuthentication(t *testing.T) {
 }
 
 func TestWebsocketKeepAlive(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
 		c := e.connect(map[string]any{"apiKey": adminEnvKey})
@@ -175,6 +179,7 @@ func TestWebsocketKeepAlive(t *testing.T) {
 // TestMountedInServer runs the handler behind the production gin engine (server.New), where
 // /graphql is routed for GET and POST: queries and websocket subscriptions both work.
 func TestMountedInServer(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store)
 		e.addServer(0, "bbb-a", "")

@@ -63,6 +63,7 @@ type Store interface {
 	TenantByName(ctx context.Context, name string) (*scalelite.Tenant, error)
 	TenantSettings(ctx context.Context, tenantID string) ([]*scalelite.TenantSetting, error)
 	PutCallbackData(ctx context.Context, c *scalelite.CallbackData) error
+	CallbackData(ctx context.Context, meetingID string) (*scalelite.CallbackData, error)
 }
 
 // Deps are the facade's collaborators. Store and Logger are required.

@@ -111,6 +111,11 @@ func (h *Handler) parseRequest(c *gin.Context, name string, a action) (*apiReque
 
 	if !a.checksum {
 		req.Params = append(query, form...)
+		if a.tenant && h.cfg.Multitenancy {
+			if req.Tenant, err = h.tenant(r.Context(), req.Host); err != nil {
+				return nil, err
+			}
+		}
 		return req, nil
 	}
 	secrets := h.cfg.Secrets

@@ -25,6 +25,7 @@ type action struct {
 	getOnly, postOnly bool
 	body              bodyRule
 	checksum          bool // verify the checksum (and resolve the tenant)
+	tenant            bool // resolve the tenant without a checksum (analytics_callback)
 	serve             func(c *gin.Context, req *apiRequest)
 }
 
@@ -34,14 +35,15 @@ func (h *Handler) routes() map[string]action {
 		getMeetings = action{body: bodyForm, serve: h.getMeetingsDisabled}
 	}
 	actions := map[string]action{
-		"":                 {body: bodyForm, serve: h.index},
-		"create":           {body: bodyFormOrXML, checksum: true, serve: h.create},
-		"join":             {getOnly: true, body: bodyUnchecked, checksum: true, serve: h.join},
-		"end":              {body: bodyForm, checksum: true, serve: h.end},
-		"isMeetingRunning": {body: bodyForm, checksum: true, serve: h.isMeetingRunning},
-		"getMeetingInfo":   {body: bodyForm, checksum: true, serve: h.getMeetingInfo},
-		"getMeetings":      getMeetings,
-		"insertDocument":   {postOnly: true, body: bodyXML, checksum: true, serve: h.insertDocument},
+		"":                   {body: bodyForm, serve: h.index},
+		"create":             {body: bodyFormOrXML, checksum: true, serve: h.create},
+		"join":               {getOnly: true, body: bodyUnchecked, checksum: true, serve: h.join},
+		"end":                {body: bodyForm, checksum: true, serve: h.end},
+		"isMeetingRunning":   {body: bodyForm, checksum: true, serve: h.isMeetingRunning},
+		"getMeetingInfo":     {body: bodyForm, checksum: true, serve: h.getMeetingInfo},
+		"getMeetings":        getMeetings,
+		"insertDocument":     {postOnly: true, body: bodyXML, checksum: true, serve: h.insertDocument},
+		"analytics_callback": {postOnly: true, body: bodyUnchecked, tenant: true, serve: h.analyticsCallback},
 	}
 	h.addRecordingRoutes(actions)
 	return actions

@@ -48,10 +48,7 @@ func (m *metrics) observe() gin.HandlerFunc {
 		m.inFlight.Inc()
 		defer m.inFlight.Dec()
 		c.Next()
-		route := c.FullPath()
-		if route == "" {
-			route = "unmatched"
-		}
+		route := routeLabel(c)
 		method := metricMethod(c.Request.Method)
 		status := c.Writer.Status()
 		outcome := c.GetString(OutcomeKey)
@@ -80,4 +77,16 @@ func statusOutcome(status int) string {
 		return "client_error"
 	}
 	return "success"
+}
+
+// routeLabel is the route for metrics and logs: the handler's RouteKey, else the matched
+// pattern, else "unmatched".
+func routeLabel(c *gin.Context) string {
+	if r := c.GetString(RouteKey); r != "" {
+		return r
+	}
+	if r := c.FullPath(); r != "" {
+		return r
+	}
+	return "unmatched"
 }

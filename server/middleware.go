@@ -72,7 +72,7 @@ func accessLog(logger *slog.Logger) gin.HandlerFunc {
 			slog.String("request_id", c.GetString(RequestIDKey)),
 			slog.String("method", c.Request.Method),
 			slog.String("path", c.Request.URL.Path),
-			slog.String("route", c.FullPath()),
+			slog.String("route", routeLabel(c)),
 			slog.Int("status", status),
 			slog.Int("bytes", c.Writer.Size()),
 			slog.Duration("duration", time.Since(start)),

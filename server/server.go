@@ -65,6 +65,11 @@ type Deps struct {
 // outcome is derived from the status code. Keep the set of values small.
 const OutcomeKey = "outcome"
 
+// RouteKey is the gin context key under which a handler may store a more precise route label
+// for metrics and access logs than its pattern, e.g. "/bigbluebutton/api/create" for a request
+// matched by "/bigbluebutton/api/*action". Keep the set of values small (known routes only).
+const RouteKey = "route"
+
 // RequestIDKey is the gin context key holding the request id.
 const RequestIDKey = "request_id"
 

@@ -216,7 +216,8 @@ func TestNewNeedsLoggerAndRegistry(t *testing.T) {
 
 func TestMetrics(t *testing.T) {
 	deps := Deps{BBBAPI: func(r gin.IRouter) {
-		r.GET("/bigbluebutton/api/create", func(c *gin.Context) {
+		r.GET("/bigbluebutton/api/*action", func(c *gin.Context) {
+			c.Set(RouteKey, "/bigbluebutton/api/create")
 			c.Set(OutcomeKey, "checksumError")
 			c.String(200, "<response/>")
 		})

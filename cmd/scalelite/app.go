@@ -74,7 +74,8 @@ type app struct {
 	locker   scalelite.Locker
 	tokens   scalelite.TokenStore
 	registry *prometheus.Registry
-	closers  []func() // run in reverse order by close
+	recs     *recordingsKit // built on first use by recordings()
+	closers  []func()       // run in reverse order by close
 }
 
 // openApp connects to everything the roles share. Close it when done.

@@ -313,12 +313,36 @@ func checkServing(t *testing.T, base, wantReady string) {
 		{"/bigbluebutton/api", 200, "<returncode>SUCCESS</returncode>"},
 		{"/bigbluebutton/api/nothing", 200, "unsupportedRequest"},
 		{"/no/such/page", 200, "unsupportedRequest"},
+		{"/scalelite/api/getServers", 200, "checksumError"},
 	}
 	for _, tc := range tests {
 		status, body := httpGet(t, base+tc.path)
 		if status != tc.wantStatus || !strings.Contains(body, tc.wantBody) {
 			t.Errorf("GET %s: %d %q, want %d with %q", tc.path, status, body, tc.wantStatus, tc.wantBody)
 		}
+	}
+	// The other roles' mount points answer (their own tests cover what they do).
+	posts := []struct {
+		path, contentType, body string
+		wantStatus              int
+		wantBody                string
+	}{
+		{"/graphql", "application/json", `{"query":"{__typename}"}`, 401, "UNAUTHENTICATED"},
+		{"/recordings/upload", "application/x-tar", "", 400, "X-Recording-Server"},
+	}
+	for _, tc := range posts {
+		resp, err := http.Post(base+tc.path, tc.contentType, strings.NewReader(tc.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.wantStatus || !strings.Contains(string(b), tc.wantBody) {
+			t.Errorf("POST %s: %d %q, want %d with %q", tc.path, resp.StatusCode, b, tc.wantStatus, tc.wantBody)
+		}
+	}
+	if status, body := httpGet(t, base+"/presentation/no-such-recording/"); status != 404 || !strings.Contains(body, "Recording Not Found") {
+		t.Errorf("playback of a missing recording: %d %.80q", status, body)
 	}
 }
 

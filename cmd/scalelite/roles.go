@@ -65,6 +65,11 @@ func facadeConfig(c *config.Config) bbbfacade.Config {
 		},
 		LoadMinUserCount: c.Load.MinUserCount,
 		Timeouts:         timeouts(c.BBB),
+		Recordings: bbbfacade.RecordingsConfig{
+			Disabled:    c.Recordings.Disabled,
+			APIFiltered: c.Recordings.APIFiltered,
+			Protected:   c.Recordings.ProtectedEnabled,
+		},
 	}
 }
 
@@ -112,14 +117,47 @@ func (a *app) newPoller() (*poller.Poller, error) {
 	return p, nil
 }
 
-// newImporter builds the importer role, or nil when recordings are disabled.
-func (a *app) newImporter() *recordings.Importer {
+// recordingsKit is the recording machinery the api and importer roles of one process share:
+// one Files (its per-recording locks are per process), the protector, the service behind the
+// BBB recording calls, and the recording-ready notifier.
+type recordingsKit struct {
+	files     *recordings.Files
+	protector *recordings.Protector
+	service   *recordings.Service
+	notifier  *recordings.Notifier
+}
+
+// recordings builds the kit once per process.
+func (a *app) recordings() *recordingsKit {
+	if a.recs != nil {
+		return a.recs
+	}
+	rc := a.cfg.Recordings
+	k := &recordingsKit{files: recordings.NewFiles(rc.PublishDir, rc.UnpublishDir)}
+	if rc.SecretKeyBase != "" {
+		k.protector = recordings.NewProtector(a.tokens, rc.SecretKeyBase, rc.TokenTimeout, rc.CookieTimeout, time.Now)
+	}
+	k.service = recordings.NewService(recordings.ServiceDeps{
+		Store: a.store, Files: k.files, Protector: k.protector, Publisher: a.pub, Logger: a.logger,
+	})
+	k.notifier = recordings.NewNotifier(recordings.NotifierConfig{
+		Secrets: a.cfg.API.Secrets, Algorithms: a.cfg.BBB.ChecksumAlgorithms,
+	}, a.store, nil, a.logger)
+	a.recs = k
+	return k
+}
+
+// newImporter builds the importer role and its recording-ready notifier, or nothing when
+// recordings are disabled.
+func (a *app) newImporter() []role {
 	if a.cfg.Recordings.Disabled {
 		return nil
 	}
-	return recordings.NewImporter(recordingsConfig(a.cfg.Recordings), recordings.ImporterDeps{
-		Store: a.store, Locker: a.locker, Publisher: a.pub, Logger: a.logger,
+	k := a.recordings()
+	im := recordings.NewImporter(recordingsConfig(a.cfg.Recordings), recordings.ImporterDeps{
+		Store: a.store, Files: k.files, Locker: a.locker, Publisher: a.pub, Notifier: k.notifier, Logger: a.logger,
 	})
+	return []role{{name: "importer", run: im.Run}, {name: "recording-ready callbacks", run: k.notifier.Run}}
 }
 
 // api is the api role: the HTTP handler and its background jobs.
@@ -131,7 +169,13 @@ type api struct {
 
 // newAPI builds the HTTP handler with every role mounted that exists.
 func (a *app) newAPI() (*api, error) {
-	facade, err := bbbfacade.New(facadeConfig(a.cfg), bbbfacade.Deps{Store: a.store, Logger: a.logger, Events: a.pub})
+	rc := a.cfg.Recordings
+	fcfg := facadeConfig(a.cfg)
+	fdeps := bbbfacade.Deps{Store: a.store, Logger: a.logger, Events: a.pub}
+	if !rc.Disabled {
+		fdeps.Recordings = a.recordings().service
+	}
+	facade, err := bbbfacade.New(fcfg, fdeps)
 	if err != nil {
 		return nil, fmt.Errorf("bbb api: %w", err)
 	}
@@ -142,9 +186,17 @@ func (a *app) newAPI() (*api, error) {
 		BBBAPI:   facade.Register,
 		NoRoute:  bbbfacade.UnsupportedRequest,
 	}
-	if !a.cfg.Recordings.Disabled {
+	if !rc.Disabled {
 		deps.Mounts = append(deps.Mounts, a.playbackMounts()...)
+		upload := recordings.NewUpload(recordings.UploadConfig{SpoolDir: rc.SpoolDir}, a.store, a.logger, time.Now)
+		deps.Mounts = append(deps.Mounts, server.Mount{Path: recordings.UploadPath, Methods: []string{http.MethodPost}, Handler: upload})
 	}
+	controlPlane, err := a.controlPlaneMounts()
+	if err != nil {
+		facade.Close()
+		return nil, err
+	}
+	deps.Mounts = append(deps.Mounts, controlPlane...)
 	h, err := server.New(server.Config{
 		TrustedProxies:  a.cfg.HTTP.TrustedProxies,
 		URLHost:         a.cfg.HTTP.URLHost,
@@ -164,10 +216,6 @@ func (a *app) newAPI() (*api, error) {
 // playbackMounts routes the recording playback paths (one-time links, resources, player).
 func (a *app) playbackMounts() []server.Mount {
 	rc := a.cfg.Recordings
-	var protector *recordings.Protector
-	if rc.SecretKeyBase != "" {
-		protector = recordings.NewProtector(a.tokens, rc.SecretKeyBase, rc.TokenTimeout, rc.CookieTimeout, time.Now)
-	}
 	var tenant recordings.TenantFunc
 	if a.cfg.API.MultitenancyEnabled {
 		tenant = recordings.HostTenant(a.store, nil)
@@ -178,7 +226,7 @@ func (a *app) playbackMounts() []server.Mount {
 		Protected:     rc.ProtectedEnabled,
 		AccelRedirect: rc.AccelRedirect,
 		PlayerDir:     rc.PlayerDir,
-	}, a.store, protector, tenant, a.logger)
+	}, a.store, a.recordings().protector, tenant, a.logger)
 	var mounts []server.Mount
 	for _, prefix := range pb.Prefixes() {
 		mounts = append(mounts, server.Mount{Path: prefix + "*path", Handler: pb})

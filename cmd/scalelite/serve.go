@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"sync"
 
 	"github.com/urfave/cli/v3"
@@ -87,6 +88,9 @@ func startInstance(ctx context.Context, cfg *config.Config, roles config.Roles, 
 	if err := a.migrate(ctx); err != nil {
 		return nil, err
 	}
+	if !cfg.Recordings.Disabled && (roles.Has(config.RoleImporter) || roles.Has(config.RoleAPI)) {
+		makeRecordingDirs(cfg.Recordings, logger)
+	}
 	if roles.Has(config.RolePoller) {
 		if in.poller, err = a.newPoller(); err != nil {
 			return nil, err
@@ -94,8 +98,8 @@ func startInstance(ctx context.Context, cfg *config.Config, roles config.Roles, 
 		in.jobs = append(in.jobs, role{name: "poller", run: in.poller.Run})
 	}
 	if roles.Has(config.RoleImporter) {
-		if im := a.newImporter(); im != nil {
-			in.jobs = append(in.jobs, role{name: "importer", run: im.Run})
+		if jobs := a.newImporter(); jobs != nil {
+			in.jobs = append(in.jobs, jobs...)
 		} else {
 			logger.Info("RECORDING_DISABLED=true: the importer role does nothing")
 		}
@@ -173,4 +177,15 @@ func (in *instance) close() {
 	}
 	in.closers = nil
 	in.app.close()
+}
+
+// makeRecordingDirs creates the recording directories that are missing. Failing is only a
+// warning: on shared storage they may be created by someone else, and the importer reports
+// what it cannot reach.
+func makeRecordingDirs(rc config.Recordings, logger *slog.Logger) {
+	for _, dir := range []string{rc.SpoolDir, rc.WorkDir, rc.PublishDir, rc.UnpublishDir} {
+		if err := os.MkdirAll(dir, 0o775); err != nil {
+			logger.Warn("cannot create recording directory", "dir", dir, "err", err)
+		}
+	}
 }

@@ -293,7 +293,7 @@ func (r *reader) names(name string) []string {
 var formatName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 
 // reservedFormats would collide with the balancer's own routes.
-var reservedFormats = map[string]bool{"bigbluebutton": true, "scalelite": true, "recording": true,
+var reservedFormats = map[string]bool{"bigbluebutton": true, "scalelite": true, "recording": true, "recordings": true,
 	"playback": true, "graphql": true, "admin": true, "metrics": true, "healthz": true, "readyz": true,
 	"health_check": true}
 

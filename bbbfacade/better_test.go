@@ -18,6 +18,7 @@ import (
 // No trampling herd (Scalelite #1048): 200 simultaneous creates over 20 equal servers end with
 // exactly 10 meetings on each, because each placement reserves its load in the same transaction.
 func TestConcurrentCreatesSpreadEvenly(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store, 20, func(c *Config) { c.Timeouts = bbb.Timeouts{Connect: 10 * time.Second, Response: 30 * time.Second} })
 		var wg sync.WaitGroup
@@ -206,6 +207,7 @@ func TestNoMeetingExpiry(t *testing.T) {
 // Servers marked offline get Scalelite's reduced timeouts (1 s with the defaults) instead of
 // tying the request up for CONNECT_TIMEOUT + RESPONSE_TIMEOUT.
 func TestOfflineServerReducedTimeouts(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store, 1, func(c *Config) { c.Timeouts = bbb.DefaultTimeouts })
 		e.create("room-1", "")

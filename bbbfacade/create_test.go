@@ -126,6 +126,7 @@ func TestCreateCordoned(t *testing.T) {
 // Item 21 (better): a create that times out answers "Unable to create meeting on server." and
 // rolls back the meeting, its voice bridge and the reservation.
 func TestCreateFailureUndoesPlacement(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store, 1)
 		e.bbbServer(0).SetBlackhole(true)

@@ -42,6 +42,7 @@ func TestGetMeetingsNoServers(t *testing.T) {
 
 // Item 4 (better): a failing server is skipped, not fatal; Scalelite fails the whole call.
 func TestGetMeetingsSkipsFailedServers(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store, 3)
 		e.create("room-1", "")

@@ -14,6 +14,7 @@ import (
 // Items 9-13: getMeetingInfo relays the server's document (GET and POST form), times out with
 // "Unable to access meeting on server.", and checks meetingID.
 func TestGetMeetingInfo(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store, 1)
 		e.create("room-1", "")
@@ -102,6 +103,7 @@ func TestIsMeetingRunning(t *testing.T) {
 // Items 35-37: end checks meetingID, relays sentEndMeetingRequest (GET and POST), removes the
 // meeting first, and a timeout leaves it removed.
 func TestEnd(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, store *db.DB) {
 		e := newEnv(t, store, 1)
 		checkError(t, e.get("end", ""), keyMissingMeetingID, msgMissingMeetingID)

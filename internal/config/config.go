@@ -114,8 +114,6 @@ type API struct {
 	MaxMeetingDuration     int
 	ServerIDIsHostname     bool
 	VoiceBridgeLen         int
-	VoiceBridgeMin         int
-	VoiceBridgeMax         int
 	UseExternalVoiceBridge bool
 	DefaultCreateParams    []Param
 	OverrideCreateParams   []Param
@@ -218,8 +216,6 @@ func Load(getenv func(string) string) (*Config, error) {
 		MaxMeetingDuration:     r.integer("MAX_MEETING_DURATION", 0, 0),
 		ServerIDIsHostname:     r.boolean("SERVER_ID_IS_HOSTNAME", false),
 		VoiceBridgeLen:         r.integer("VOICE_BRIDGE_LEN", 9, 1),
-		VoiceBridgeMin:         r.integer("VOICE_BRIDGE_MIN", 5, 1),
-		VoiceBridgeMax:         r.integer("VOICE_BRIDGE_MAX", 9, 1),
 		UseExternalVoiceBridge: r.boolean("USE_EXTERNAL_VOICE_BRIDGE", false),
 		DefaultCreateParams:    r.params("DEFAULT_CREATE_PARAMS"),
 		OverrideCreateParams:   r.params("OVERRIDE_CREATE_PARAMS"),
@@ -227,9 +223,6 @@ func Load(getenv func(string) string) (*Config, error) {
 		OverrideJoinParams:     r.params("OVERRIDE_JOIN_PARAMS"),
 		CreateExcludeParams:    r.names("CREATE_EXCLUDE_PARAMS"),
 		JoinExcludeParams:      r.names("JOIN_EXCLUDE_PARAMS"),
-	}
-	if c.API.VoiceBridgeMin > c.API.VoiceBridgeMax {
-		r.fail("VOICE_BRIDGE_MIN", "%d is greater than VOICE_BRIDGE_MAX (%d)", c.API.VoiceBridgeMin, c.API.VoiceBridgeMax)
 	}
 	if c.API.VoiceBridgeLen > 18 {
 		r.fail("VOICE_BRIDGE_LEN", "%d is too long (at most 18 digits)", c.API.VoiceBridgeLen)

@@ -45,6 +45,8 @@ type DB struct {
 	ro      *bun.DB
 	logger  *slog.Logger
 
+	placements *placementQueue // group commit of placements (place_batch.go)
+
 	// Now is the clock used for CreatedAt/UpdatedAt and similar stamps. Open sets time.Now.
 	Now func() time.Time
 }
@@ -56,6 +58,7 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	db := &DB{dsn: dsn, logger: logger, Now: time.Now}
+	db.placements = newPlacementQueue(db)
 	var err error
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
@@ -157,8 +160,9 @@ func (db *DB) openSQLite(dsn string) error {
 	return nil
 }
 
-// Close closes every connection.
+// Close stops the placement worker (placements still queued fail) and closes every connection.
 func (db *DB) Close() error {
+	db.placements.close()
 	var err error
 	if db.ro != nil && db.ro != db.rw {
 		err = db.ro.Close()

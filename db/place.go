@@ -2,7 +2,6 @@ package db
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/uptrace/bun"
@@ -25,15 +24,13 @@ func (db *DB) lockPlacements(ctx context.Context, tx bun.Tx) error {
 	return nil
 }
 
-// selectError carries an error of PlaceRequest.Select through the transaction unchanged.
-type selectError struct{ err error }
-
-func (e *selectError) Error() string { return e.err.Error() }
-
-// PlaceMeeting finds the running meeting or places it, in one transaction that serialises with
+// PlaceMeeting finds the running meeting or places it, in a transaction that serialises with
 // every other placement, and reserves the load on the chosen server in the same transaction.
 // A running meeting that stays where it is is answered from a plain read, without the lock;
-// KeepExisting may therefore be called twice and must have no side effects.
+// KeepExisting may therefore be called twice and must have no side effects. Other placements are
+// group-committed: queued to the DB's placement worker, which applies everything waiting in one
+// transaction (see place_batch.go); the callbacks then run on the worker's goroutine, and
+// VoiceBridges may be asked before Select even when the placement ends up inserting nothing.
 func (db *DB) PlaceMeeting(ctx context.Context, req scalelite.PlaceRequest) (scalelite.PlaceResult, error) {
 	if req.Select == nil || req.VoiceBridges == nil || req.Meeting.MeetingID == "" {
 		return scalelite.PlaceResult{}, scalelite.Errorf(scalelite.EINVALID, "place meeting: need a meeting id, Select and VoiceBridges")
@@ -43,98 +40,28 @@ func (db *DB) PlaceMeeting(ctx context.Context, req scalelite.PlaceRequest) (sca
 	if res, done, err := db.keepRunning(ctx, req); done {
 		return res, err
 	}
-	var res scalelite.PlaceResult
-	err := db.rw.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		res = scalelite.PlaceResult{}
-		if err := db.lockPlacements(ctx, tx); err != nil {
-			return err
-		}
-		existing, err := runningMeeting(ctx, tx, req.Meeting.MeetingID)
-		switch {
-		case scalelite.IsNotFound(err):
-			existing = nil
-		case err != nil:
-			return err
-		case existing.TenantID != req.Meeting.TenantID:
-			return scalelite.Errorf(scalelite.ECONFLICT, "meeting %q is running for another tenant", req.Meeting.MeetingID)
-		default:
-			srv, err := serverByID(ctx, tx, existing.ServerID)
-			if scalelite.IsNotFound(err) {
-				srv = nil
-			} else if err != nil {
-				return err
-			}
-			if req.KeepExisting == nil || req.KeepExisting(existing, srv) {
-				res.Meeting = existing
-				return nil
-			}
-		}
-
-		var candidates []serverRow
-		err = tx.NewSelect().Model(&candidates).
-			Where("state = ? AND online", string(scalelite.ServerEnabled)).OrderExpr("id").Scan(ctx)
-		if err != nil {
-			return fmt.Errorf("load candidates: %w", err)
-		}
-		servers := make([]*scalelite.Server, len(candidates))
-		for i := range candidates {
-			servers[i] = candidates[i].domain()
-		}
-		chosen, placement, err := req.Select(servers)
-		if err != nil {
-			return &selectError{err}
-		}
-		if chosen == nil || !containsServer(candidates, chosen.ID) {
-			return fmt.Errorf("select returned a server that is not a candidate")
-		}
-		reservation := req.Reservation * chosen.LoadMultiplier
-		now := db.now()
-
-		if existing != nil {
-			var row meetingRow
-			_, err := tx.NewUpdate().Model(&row).Where("id = ?", existing.ID).
-				Set("server_id = ?", chosen.ID).
-				Set("placement = ?", placement).
-				Set("reservation = ?", reservation).
-				Set("missed_polls = 0").
-				Set("updated_at = ?", now).
-				Returning("*").Exec(ctx, &row)
-			if err != nil {
-				return fmt.Errorf("re-home: %w", err)
-			}
-			res.Meeting, res.Moved, res.Previous = row.domain(), true, existing
-		} else {
-			vb, err := freeVoiceBridge(ctx, tx, req.VoiceBridges())
-			if err != nil {
-				return err
-			}
-			m := req.Meeting
-			m.ID, m.ServerID, m.VoiceBridge, m.Placement, m.Reservation = 0, chosen.ID, vb, placement, reservation
-			m.MissedPolls, m.CreatedAt, m.UpdatedAt, m.EndedAt = 0, now, now, nil
-			row := meetingToRow(&m)
-			if _, err := tx.NewInsert().Model(row).Returning("id").Exec(ctx); err != nil {
-				return fmt.Errorf("insert: %w", err)
-			}
-			m.ID = row.ID
-			res.Meeting, res.Created = &m, true
-		}
-		if reservation != 0 {
-			_, err = tx.NewUpdate().TableExpr("servers").Set("load = load + ?", reservation).
-				Where("id = ?", chosen.ID).Exec(ctx)
-			if err != nil {
-				return fmt.Errorf("reserve load: %w", err)
-			}
-		}
-		return nil
-	})
-	var se *selectError
-	if errors.As(err, &se) {
-		return scalelite.PlaceResult{}, se.err
+	a := db.placements.place(ctx, req)
+	if a.panicked != nil {
+		panic(a.panicked)
 	}
+	if a.retry {
+		return db.placeAlone(ctx, req)
+	}
+	return a.res, a.err
+}
+
+// placeAlone places one request in its own transaction (a failed batch's requests retry so).
+func (db *DB) placeAlone(ctx context.Context, req scalelite.PlaceRequest) (scalelite.PlaceResult, error) {
+	answers, err := db.runPlacements(ctx, []*placeCall{{ctx: ctx, req: req}}, false)
 	if err != nil {
-		return scalelite.PlaceResult{}, translate(err, "place", "meeting "+quote(req.Meeting.MeetingID))
+		return scalelite.PlaceResult{}, placeFailed(req.Meeting.MeetingID, err)
 	}
-	return res, nil
+	return answers[0].res, answers[0].err
+}
+
+// placeFailed wraps an error of the placement machinery (not one of the request's own refusals).
+func placeFailed(meetingID string, err error) error {
+	return translate(err, "place", "meeting "+quote(meetingID))
 }
 
 // keepRunning answers PlaceMeeting from a plain read when the meeting runs and stays (or runs
@@ -159,38 +86,6 @@ func (db *DB) keepRunning(ctx context.Context, req scalelite.PlaceRequest) (scal
 		return scalelite.PlaceResult{Meeting: existing}, true, nil
 	}
 	return scalelite.PlaceResult{}, false, nil
-}
-
-func containsServer(rows []serverRow, id string) bool {
-	for i := range rows {
-		if rows[i].ID == id {
-			return true
-		}
-	}
-	return false
-}
-
-// freeVoiceBridge returns the first candidate that no running meeting uses.
-func freeVoiceBridge(ctx context.Context, tx bun.Tx, candidates []string) (string, error) {
-	if len(candidates) == 0 {
-		return "", scalelite.Errorf(scalelite.EINTERNAL, "no voice bridge candidates")
-	}
-	var used []string
-	err := tx.NewSelect().Model((*meetingRow)(nil)).Column("voice_bridge").
-		Where("ended_at IS NULL AND voice_bridge IN (?)", inList(candidates)).Scan(ctx, &used)
-	if err != nil {
-		return "", fmt.Errorf("voice bridges in use: %w", err)
-	}
-	taken := make(map[string]bool, len(used))
-	for _, v := range used {
-		taken[v] = true
-	}
-	for _, c := range candidates {
-		if c != "" && !taken[c] {
-			return c, nil
-		}
-	}
-	return "", scalelite.Errorf(scalelite.EINTERNAL, "no free voice bridge among %d candidates", len(candidates))
 }
 
 // UndoPlacement reverts a placement whose backend create failed: a created row is deleted, a

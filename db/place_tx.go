@@ -1,0 +1,288 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/uptrace/bun"
+
+	"github.com/scalelite-go/scalelite/internal/scalelite"
+)
+
+// placementTx applies placement requests one after the other inside one transaction that holds
+// the placement lock (see place_batch.go). It reads what placements depend on once - every
+// server, the running meetings with the requests' meeting ids, the voice bridges in use among
+// the requests' candidates - and keeps that state up to date in memory as each request is
+// applied, so each request sees the writes of the ones before it exactly as if they had
+// committed: a meeting id placed earlier is found, a voice bridge taken earlier is skipped, and
+// the loads Select sees include the earlier reservations. New meetings are inserted in one
+// multi-row INSERT and the reservations added in one UPDATE at flush; a request that refers to a
+// meeting still waiting to be inserted flushes the inserts first, so every Meeting a callback or
+// result sees carries its row id.
+//
+// A request is refused (Select's error, another tenant's meeting, no free voice bridge, a server
+// that is not a candidate) before it writes or queues anything, so a refusal never needs a
+// rollback. Any error from the database is returned as such and fails the whole transaction.
+type placementTx struct {
+	db *DB
+	tx bun.Tx
+
+	servers []serverRow    // every server ordered by id; Load includes this transaction's reservations
+	index   map[string]int // server id -> position in servers
+
+	running map[string]*scalelite.Meeting // running meetings with the requests' meeting ids
+	pending []*scalelite.Meeting          // new meetings not inserted yet (ID 0)
+
+	bridges      [][]string      // VoiceBridges() of each request, asked for once
+	bridgeKnown  map[string]bool // voice bridges whose use has been read
+	bridgeInUse  map[string]bool // voice bridges used by running meetings (read or placed here)
+	reserved     map[string][]float64
+	reservedSeq  []string // server ids in the order of their first reservation
+	currentIndex int      // request being applied, to blame a panicking callback
+}
+
+// newPlacementTx returns the state of a placement transaction for n requests.
+func (db *DB) newPlacementTx(tx bun.Tx, n int) *placementTx {
+	return &placementTx{
+		db: db, tx: tx,
+		index:       map[string]int{},
+		running:     map[string]*scalelite.Meeting{},
+		bridges:     make([][]string, n),
+		bridgeKnown: map[string]bool{},
+		bridgeInUse: map[string]bool{},
+		reserved:    map[string][]float64{},
+	}
+}
+
+// load reads the state the requests depend on. It asks VoiceBridges of every request whose
+// meeting is not running (it may go on to insert one), before any request is applied.
+func (p *placementTx) load(ctx context.Context, reqs []scalelite.PlaceRequest) error {
+	if err := p.tx.NewSelect().Model(&p.servers).OrderExpr("id").Scan(ctx); err != nil {
+		return fmt.Errorf("load servers: %w", err)
+	}
+	for i := range p.servers {
+		p.index[p.servers[i].ID] = i
+	}
+	ids := make([]string, 0, len(reqs))
+	for _, r := range reqs {
+		ids = append(ids, r.Meeting.MeetingID)
+	}
+	var rows []meetingRow
+	err := p.tx.NewSelect().Model(&rows).Where("meeting_id IN (?) AND ended_at IS NULL", inList(ids)).Scan(ctx)
+	if err != nil {
+		return fmt.Errorf("load running meetings: %w", err)
+	}
+	for i := range rows {
+		p.running[rows[i].MeetingID] = rows[i].domain()
+	}
+	var bridges []string
+	for i, r := range reqs {
+		if p.running[r.Meeting.MeetingID] == nil {
+			p.currentIndex = i
+			p.bridges[i] = r.VoiceBridges()
+			bridges = append(bridges, p.bridges[i]...)
+		}
+	}
+	return p.readBridges(ctx, bridges)
+}
+
+// readBridges reads which of the candidates not read yet are used by running meetings.
+func (p *placementTx) readBridges(ctx context.Context, candidates []string) error {
+	var unknown []string
+	for _, c := range candidates {
+		if c != "" && !p.bridgeKnown[c] {
+			p.bridgeKnown[c] = true
+			unknown = append(unknown, c)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	var used []string
+	err := p.tx.NewSelect().Model((*meetingRow)(nil)).Column("voice_bridge").
+		Where("ended_at IS NULL AND voice_bridge IN (?)", inList(unknown)).Scan(ctx, &used)
+	if err != nil {
+		return fmt.Errorf("voice bridges in use: %w", err)
+	}
+	for _, v := range used {
+		p.bridgeInUse[v] = true
+	}
+	return nil
+}
+
+// candidates returns fresh copies of the enabled and online servers ordered by id.
+func (p *placementTx) candidates() []*scalelite.Server {
+	out := make([]*scalelite.Server, 0, len(p.servers))
+	for i := range p.servers {
+		if s := &p.servers[i]; s.State == string(scalelite.ServerEnabled) && s.Online {
+			out = append(out, s.domain())
+		}
+	}
+	return out
+}
+
+// server returns a copy of the server, nil when it does not exist.
+func (p *placementTx) server(id string) *scalelite.Server {
+	if i, ok := p.index[id]; ok {
+		return p.servers[i].domain()
+	}
+	return nil
+}
+
+// apply applies request i. refused is the request's own failure (nothing was written or queued
+// for it); err is a database error that fails the transaction.
+func (p *placementTx) apply(ctx context.Context, i int, req scalelite.PlaceRequest) (res scalelite.PlaceResult, refused, err error) {
+	p.currentIndex = i
+	id := req.Meeting.MeetingID
+	if m := p.running[id]; m != nil && m.ID == 0 {
+		if err := p.flushInserts(ctx); err != nil {
+			return res, nil, err
+		}
+	}
+	var existing *scalelite.Meeting
+	if m := p.running[id]; m != nil {
+		copied := *m
+		existing = &copied
+		if existing.TenantID != req.Meeting.TenantID {
+			return res, scalelite.Errorf(scalelite.ECONFLICT, "meeting %q is running for another tenant", id), nil
+		}
+		if req.KeepExisting == nil || req.KeepExisting(existing, p.server(existing.ServerID)) {
+			return scalelite.PlaceResult{Meeting: existing}, nil, nil
+		}
+	}
+
+	chosen, placement, err := req.Select(p.candidates())
+	if err != nil {
+		return res, err, nil // unchanged, as the MeetingStore contract says
+	}
+	if chosen == nil || !p.isCandidate(chosen.ID) {
+		return res, translate(fmt.Errorf("select returned a server that is not a candidate"), "place", "meeting "+quote(id)), nil
+	}
+	reservation := req.Reservation * chosen.LoadMultiplier
+	now := p.db.now()
+
+	if existing != nil {
+		var row meetingRow
+		_, err := p.tx.NewUpdate().Model(&row).Where("id = ?", existing.ID).
+			Set("server_id = ?", chosen.ID).
+			Set("placement = ?", placement).
+			Set("reservation = ?", reservation).
+			Set("missed_polls = 0").
+			Set("updated_at = ?", now).
+			Returning("*").Exec(ctx, &row)
+		if err != nil {
+			return res, nil, fmt.Errorf("re-home: %w", err)
+		}
+		p.running[id] = row.domain()
+		res = scalelite.PlaceResult{Meeting: row.domain(), Moved: true, Previous: existing}
+	} else {
+		vb, refused, err := p.freeBridge(ctx, i, req)
+		if refused != nil || err != nil {
+			return res, refused, err
+		}
+		m := req.Meeting
+		m.ID, m.ServerID, m.VoiceBridge, m.Placement, m.Reservation = 0, chosen.ID, vb, placement, reservation
+		m.MissedPolls, m.CreatedAt, m.UpdatedAt, m.EndedAt = 0, now, now, nil
+		p.pending = append(p.pending, &m)
+		p.running[id] = &m
+		p.bridgeInUse[vb] = true
+		res = scalelite.PlaceResult{Meeting: &m, Created: true} // ID filled in by flushInserts
+	}
+	if reservation != 0 {
+		p.servers[p.index[chosen.ID]].Load += reservation
+		if _, ok := p.reserved[chosen.ID]; !ok {
+			p.reservedSeq = append(p.reservedSeq, chosen.ID)
+		}
+		p.reserved[chosen.ID] = append(p.reserved[chosen.ID], reservation)
+	}
+	return res, nil, nil
+}
+
+func (p *placementTx) isCandidate(id string) bool {
+	i, ok := p.index[id]
+	return ok && p.servers[i].State == string(scalelite.ServerEnabled) && p.servers[i].Online
+}
+
+// freeBridge returns request i's first voice bridge candidate that no running meeting uses.
+func (p *placementTx) freeBridge(ctx context.Context, i int, req scalelite.PlaceRequest) (vb string, refused, err error) {
+	candidates := p.bridges[i]
+	if candidates == nil {
+		candidates = req.VoiceBridges()
+	}
+	if len(candidates) == 0 {
+		return "", scalelite.Errorf(scalelite.EINTERNAL, "no voice bridge candidates"), nil
+	}
+	if err := p.readBridges(ctx, candidates); err != nil {
+		return "", nil, err
+	}
+	for _, c := range candidates {
+		if c != "" && !p.bridgeInUse[c] {
+			return c, nil, nil
+		}
+	}
+	return "", scalelite.Errorf(scalelite.EINTERNAL, "no free voice bridge among %d candidates", len(candidates)), nil
+}
+
+// flush writes what is still queued: the new meetings, then the reservations.
+func (p *placementTx) flush(ctx context.Context) error {
+	if err := p.flushInserts(ctx); err != nil {
+		return err
+	}
+	return p.flushReservations(ctx)
+}
+
+// flushInserts inserts the pending meetings in one statement and fills in their ids.
+func (p *placementTx) flushInserts(ctx context.Context) error {
+	if len(p.pending) == 0 {
+		return nil
+	}
+	rows := make([]*meetingRow, len(p.pending))
+	for i, m := range p.pending {
+		rows[i] = meetingToRow(m)
+	}
+	// RETURNING's row order is not promised, so ids are matched by meeting id (unique among
+	// the pending meetings: a second request for one flushes the first before it is applied).
+	if _, err := p.tx.NewInsert().Model(&rows).Returning("id, meeting_id").Exec(ctx); err != nil {
+		return fmt.Errorf("insert: %w", err)
+	}
+	ids := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		ids[r.MeetingID] = r.ID
+	}
+	for _, m := range p.pending {
+		if m.ID = ids[m.MeetingID]; m.ID == 0 {
+			return fmt.Errorf("insert: no id returned for meeting %q", m.MeetingID)
+		}
+	}
+	p.pending = p.pending[:0]
+	return nil
+}
+
+// flushReservations adds the reservations to the servers' loads in one statement. Each server's
+// increments are added one by one, left to right ("load + r1 + r2"), so the stored load is the
+// same float the separate updates of serial placements would have produced.
+func (p *placementTx) flushReservations(ctx context.Context) error {
+	if len(p.reservedSeq) == 0 {
+		return nil
+	}
+	var expr strings.Builder
+	args := make([]any, 0, 2*len(p.reservedSeq))
+	expr.WriteString("load = CASE id")
+	for _, id := range p.reservedSeq {
+		expr.WriteString(" WHEN ? THEN load")
+		args = append(args, id)
+		for _, r := range p.reserved[id] {
+			expr.WriteString(" + ?")
+			args = append(args, r)
+		}
+	}
+	expr.WriteString(" ELSE load END")
+	_, err := p.tx.NewUpdate().TableExpr("servers").Set(expr.String(), args...).
+		Where("id IN (?)", inList(p.reservedSeq)).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("reserve load: %w", err)
+	}
+	p.reserved, p.reservedSeq = map[string][]float64{}, nil
+	return nil
+}

@@ -96,6 +96,9 @@ func (h *Handler) create(c *gin.Context, req *apiRequest) {
 		h.fail(c, err)
 		return
 	}
+	if payload := h.lrsPayload(ctx, req.Tenant, srv.Secret); payload != "" {
+		plan.Params.Set(paramLRSPayload, payload)
+	}
 	params := toBBB(plan.Params)
 	resp, err := h.client.Do(ctx, bbb.EndpointOf(srv), "create", params, req.XMLBody, h.backend.TimeoutsFor(srv))
 	if err != nil {

@@ -24,7 +24,7 @@ func demoCommand(e *env) *cli.Command {
 		Description: `Starts simulated BBB servers on 127.0.0.1, registers and enables them, and runs every
 role of the balancer on SQLite with in-process events, then prints the API URL, the secret and
 ready-to-use signed example URLs. Stop it with Ctrl-C. The environment is ignored except
-LOG_LEVEL and LOG_FORMAT.`,
+LOG_LEVEL, LOG_FORMAT and ADMIN_API_KEY (an admin key for /graphql).`,
 		Flags: []cli.Flag{
 			&cli.IntFlag{Name: "port", Value: 3000, Usage: "port of the API on 127.0.0.1 (0 picks a free one)"},
 			&cli.IntFlag{Name: "servers", Value: 3, Usage: "number of simulated BBB servers"},
@@ -120,7 +120,11 @@ func (e *env) demo(ctx context.Context, port, n int, dataDir string) error {
 	fmt.Fprintf(w, "  Create a meeting:   %s\n", signedURL(api, "create", create, secret))
 	fmt.Fprintf(w, "  Join as moderator:  %s\n", signedURL(api, "join", join, secret))
 	fmt.Fprintf(w, "  List meetings:      %s\n", signedURL(api, "getMeetings", nil, secret))
-	fmt.Fprintf(w, "  Health and metrics: %s/readyz  %s/metrics\n\n", base, base)
+	fmt.Fprintf(w, "  Health and metrics: %s/readyz  %s/metrics\n", base, base)
+	if cfg.Admin.APIKey != "" {
+		fmt.Fprintf(w, "  GraphQL:            %s/graphql (Authorization: Bearer $ADMIN_API_KEY)\n", base)
+	}
+	fmt.Fprintln(w)
 	return in.run(ctx)
 }
 
@@ -134,8 +138,8 @@ func signedURL(api, action string, p bbb.Params, secret string) string {
 	return api + "/" + action + "?" + q + "checksum=" + sum
 }
 
-// demoEnv is the demo's configuration: its own values, the caller's LOG_LEVEL and LOG_FORMAT,
-// and the defaults for everything else.
+// demoEnv is the demo's configuration: its own values, the caller's LOG_LEVEL, LOG_FORMAT and
+// ADMIN_API_KEY, and the defaults for everything else.
 func demoEnv(getenv func(string) string, dataDir string, port int, secret string) func(string) string {
 	vals := map[string]string{
 		"SCALELITE_DATA_DIR":      dataDir,
@@ -150,6 +154,7 @@ func demoEnv(getenv func(string) string, dataDir string, port int, secret string
 		"RECORDING_UNPUBLISH_DIR": filepath.Join(dataDir, "unpublished"),
 		"LOG_LEVEL":               getenv("LOG_LEVEL"),
 		"LOG_FORMAT":              getenv("LOG_FORMAT"),
+		"ADMIN_API_KEY":           getenv("ADMIN_API_KEY"),
 	}
 	return func(k string) string { return vals[k] }
 }

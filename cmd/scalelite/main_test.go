@@ -384,7 +384,8 @@ func TestAutoMigrateOff(t *testing.T) {
 }
 
 func TestDemo(t *testing.T) {
-	s := start(t, map[string]string{"LOG_LEVEL": "warn"}, "demo", "--port", "0", "--servers", "2")
+	s := start(t, map[string]string{"LOG_LEVEL": "warn", "ADMIN_API_KEY": "demo-admin-key-0123456789", "DATABASE_URL": "mysql://ignored"},
+		"demo", "--port", "0", "--servers", "2")
 	create := s.stdout.wait(t, regexp.MustCompile(`Create a meeting:\s+(\S+)`), s.done)[1]
 	join := s.stdout.wait(t, regexp.MustCompile(`Join as moderator:\s+(\S+)`), s.done)[1]
 	status, body := httpGet(t, create)
@@ -399,6 +400,19 @@ func TestDemo(t *testing.T) {
 	resp.Body.Close()
 	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusFound || !strings.Contains(loc, "/bigbluebutton/api/join?") {
 		t.Errorf("demo join URL: %d to %q, want a 302 to a simulated server", resp.StatusCode, loc)
+	}
+	graphql := s.stdout.wait(t, regexp.MustCompile(`GraphQL:\s+(\S+)`), s.done)[1]
+	req, _ := http.NewRequest(http.MethodPost, graphql, strings.NewReader(`{"query":"{ servers { id online state } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer demo-admin-key-0123456789")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || strings.Count(string(b), `"online":true`) != 2 || strings.Count(string(b), `"state":"ENABLED"`)+strings.Count(string(b), `"state":"enabled"`) != 2 {
+		t.Errorf("demo servers over GraphQL: %d %s; want 2 enabled and online", resp.StatusCode, b)
 	}
 	if err := s.stop(t); err != nil && !errors.Is(err, context.Canceled) {
 		t.Errorf("demo ended with %v", err)

@@ -30,11 +30,7 @@ func (h *Handler) create(c *gin.Context, req *apiRequest) {
 		return
 	}
 	client := toCall(req.Params)
-	keep, err := h.keepExisting(ctx, req, meetingID)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
+	keep := &cordonCheck{}
 	external := ""
 	if h.cfg.UseExternalVoiceBridge {
 		external = req.Get(scalelite.ParamVoiceBridge)
@@ -51,18 +47,27 @@ func (h *Handler) create(c *gin.Context, req *apiRequest) {
 		chosen = srv
 		return srv, why, err
 	}
-	res, err := h.store.PlaceMeeting(ctx, scalelite.PlaceRequest{
+	place := scalelite.PlaceRequest{
 		Meeting: scalelite.Meeting{
 			MeetingID: meetingID, TenantID: req.TenantID(), Name: req.Get(scalelite.ParamMeetingName),
 			ModeratorPW: moderatorPW, AttendeePW: req.Get(scalelite.ParamAttendeePW),
 		},
-		KeepExisting: keep,
+		KeepExisting: keep.keep,
 		Select:       selectServer,
 		VoiceBridges: func() []string {
 			return scalelite.VoiceBridgeCandidates(meetingID, h.cfg.VoiceBridgeLen, external)
 		},
 		Reservation: scalelite.MeetingReservation(sizeHint, h.cfg.LoadMinUserCount),
-	})
+	}
+	res, err := h.store.PlaceMeeting(ctx, place)
+	if err == nil && !res.Placed() && keep.pending != nil && keep.pending.ID == res.Meeting.ServerID {
+		// The meeting stays on a cordoned server only while it runs there (asked outside the
+		// placement transaction); otherwise it is placed again.
+		keep.checked, keep.running = keep.pending.ID, h.runningOn(ctx, keep.pending, meetingID)
+		if !keep.running {
+			res, err = h.store.PlaceMeeting(ctx, place)
+		}
+	}
 	if scalelite.ErrorCode(err) == scalelite.ECONFLICT {
 		err = &apiError{Key: keyInternalError, Err: err,
 			Message: fmt.Sprintf("Couldn't find Meeting with id=%s and tenant_id=%s", meetingID, req.TenantID())}
@@ -116,39 +121,37 @@ func (h *Handler) create(c *gin.Context, req *apiRequest) {
 	relay(c, resp.Raw)
 }
 
-// keepExisting decides, for a running meeting with this id, whether it stays on its server.
-// For a meeting on a cordoned online server it asks the server first (outside the placement
-// transaction): a meeting that is not running there is placed again, as in Scalelite.
-func (h *Handler) keepExisting(ctx context.Context, req *apiRequest, meetingID string) (func(*scalelite.Meeting, *scalelite.Server) bool, error) {
-	checked, running := "", false
-	existing, err := h.store.Meeting(ctx, meetingID)
-	switch {
-	case scalelite.IsNotFound(err):
-	case err != nil:
-		return nil, fmt.Errorf("meeting %s: %w", meetingID, err)
-	case existing.TenantID == req.TenantID():
-		srv, err := h.server(ctx, existing.ServerID)
-		if err != nil {
-			return nil, err
-		}
-		if srv != nil && srv.State == scalelite.ServerCordoned && srv.Online {
-			checked = srv.ID
-			running, err = h.backend.MeetingRunning(ctx, srv, meetingID)
-			if err != nil {
-				running = false // any error counts as not running
-				h.logger.WarnContext(ctx, "isMeetingRunning on cordoned server", "server_id", srv.ID, "meeting_id", meetingID, "error", err)
-			}
-		}
+// cordonCheck decides, inside the placement transaction, whether a running meeting with this id
+// stays on its server: not when the server is gone, offline or disabled; on a cordoned server only
+// while the meeting runs there, which is asked outside the transaction (pending) before placing
+// again.
+type cordonCheck struct {
+	pending *scalelite.Server // cordoned server not asked yet
+	checked string            // cordoned server asked
+	running bool
+}
+
+func (k *cordonCheck) keep(_ *scalelite.Meeting, srv *scalelite.Server) bool {
+	if !scalelite.ServerKeepsMeetings(srv) {
+		return false
 	}
-	return func(m *scalelite.Meeting, srv *scalelite.Server) bool {
-		if !scalelite.ServerKeepsMeetings(srv) {
-			return false
+	if srv.State == scalelite.ServerCordoned {
+		if srv.ID == k.checked {
+			return k.running
 		}
-		if srv.State == scalelite.ServerCordoned && srv.ID == checked {
-			return running
-		}
-		return true
-	}, nil
+		k.pending = srv
+	}
+	return true
+}
+
+// runningOn asks a cordoned server whether the meeting runs there; any error counts as not running.
+func (h *Handler) runningOn(ctx context.Context, srv *scalelite.Server, meetingID string) bool {
+	running, err := h.backend.MeetingRunning(ctx, srv, meetingID)
+	if err != nil {
+		h.logger.WarnContext(ctx, "isMeetingRunning on cordoned server", "server_id", srv.ID, "meeting_id", meetingID, "error", err)
+		return false
+	}
+	return running
 }
 
 // storeCallbacks keeps the recording-ready and analytics callback URLs the create asked for.

@@ -24,3 +24,11 @@ func (db *DB) ExecSQL(ctx context.Context, query string) error {
 	_, err := db.rw.ExecContext(ctx, query)
 	return err
 }
+
+// PlacementsClosed reports whether Close has stopped taking placements.
+func (db *DB) PlacementsClosed() bool {
+	q := db.placements
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.closed
+}

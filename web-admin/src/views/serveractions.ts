@@ -1,0 +1,183 @@
+// Server lifecycle actions shared by the overview and the server page. Each asks for
+// confirmation where it is destructive, runs the mutation, reports the outcome and resolves
+// true when something changed.
+
+import type { App } from "../app";
+import { h } from "../dom";
+import { GraphQLError } from "../gql";
+import { confirmDialog, formDialog, notify, notifyError } from "../ui";
+
+export type ServerState = "ENABLED" | "CORDONED" | "DISABLED";
+
+interface PanicResult {
+  server: { id: string; state: ServerState };
+  endedMeetings: { meetingID: string }[];
+  endErrors: string[];
+}
+
+const panicFields = "server { id state } endedMeetings { meetingID } endErrors";
+
+function reportPanic(what: string, r: PanicResult): void {
+  const ended = r.endedMeetings.length;
+  notify(
+    h(
+      "div",
+      null,
+      `${what} ${r.server.id}: now ${r.server.state.toLowerCase()}, ${ended} meeting${ended === 1 ? "" : "s"} ended.`,
+      r.endErrors.length ? h("ul", { class: "error-list" }, r.endErrors.map((e) => h("li", null, e))) : null,
+    ),
+    r.endErrors.length ? "error" : "ok",
+  );
+}
+
+async function run(what: string, f: () => Promise<void>): Promise<boolean> {
+  try {
+    await f();
+    return true;
+  } catch (e) {
+    notifyError(what, e);
+    return false;
+  }
+}
+
+export function enableServer(app: App, id: string): Promise<boolean> {
+  return run(`Enable ${id}`, async () => {
+    const d = await app.client.request<{ enableServer: { state: ServerState } }>("mutation Enable($id: ID!) { enableServer(id: $id) { id state } }", { id });
+    notify(`Server ${id} is ${d.enableServer.state.toLowerCase()}.`);
+  });
+}
+
+export function cordonServer(app: App, id: string): Promise<boolean> {
+  return run(`Cordon ${id}`, async () => {
+    const d = await app.client.request<{ cordonServer: { state: ServerState } }>("mutation Cordon($id: ID!) { cordonServer(id: $id) { id state } }", { id });
+    notify(`Server ${id} is ${d.cordonServer.state.toLowerCase()}: it keeps its meetings and takes no new ones.`);
+  });
+}
+
+export async function disableServer(app: App, id: string): Promise<boolean> {
+  const ok = await confirmDialog({
+    title: `Disable ${id}?`,
+    body: h("p", null, "A disabled server takes no meetings. A server that still has meetings is refused unless you force it, which ends them first."),
+    confirm: "Disable",
+    danger: true,
+  });
+  if (!ok) return false;
+  const mutation = `mutation Disable($id: ID!, $force: Boolean) { disableServer(id: $id, force: $force) { ${panicFields} } }`;
+  try {
+    const d = await app.client.request<{ disableServer: PanicResult }>(mutation, { id, force: false });
+    reportPanic("Disabled", d.disableServer);
+    return true;
+  } catch (e) {
+    if (!(e instanceof GraphQLError && e.has("CONFLICT"))) {
+      notifyError(`Disable ${id}`, e);
+      return false;
+    }
+    const force = await confirmDialog({
+      title: `${id} still has meetings`,
+      body: h("div", null, h("p", null, e.message), h("p", null, "Force it: end every meeting on the server (in our records and on BigBlueButton), then disable it.")),
+      confirm: "End meetings and disable",
+      danger: true,
+      requireText: id,
+    });
+    if (!force) return false;
+    return run(`Disable ${id}`, async () => {
+      const d = await app.client.request<{ disableServer: PanicResult }>(mutation, { id, force: true });
+      reportPanic("Disabled", d.disableServer);
+    });
+  }
+}
+
+export function panicServer(app: App, id: string): Promise<boolean> {
+  return formDialog({
+    title: `Panic ${id}?`,
+    intro: h(
+      "div",
+      null,
+      h("p", null, h("strong", null, "Every meeting on this server ends now"), " — in our records and, unless skipped, on BigBlueButton — and the server is disabled. Users are disconnected."),
+    ),
+    fields: [
+      { name: "confirm", label: `Type ${id} to confirm`, required: true, autocomplete: "off" },
+      { name: "keepState", label: "Keep the server's state (do not disable it)", type: "checkbox" },
+      { name: "skipEndCalls", label: "Skip the BigBlueButton end calls (the server is unreachable)", type: "checkbox" },
+    ],
+    submit: "Panic",
+    danger: true,
+    onSubmit: async (v) => {
+      if (String(v.confirm).trim() !== id) throw new Error(`Type the server id ${id} exactly to confirm.`);
+      const d = await app.client.request<{ panicServer: PanicResult }>(
+        `mutation Panic($id: ID!, $keepState: Boolean, $skipEndCalls: Boolean) { panicServer(id: $id, keepState: $keepState, skipEndCalls: $skipEndCalls) { ${panicFields} } }`,
+        { id, keepState: v.keepState === true, skipEndCalls: v.skipEndCalls === true },
+      );
+      reportPanic("Panicked", d.panicServer);
+    },
+  });
+}
+
+export function setLoadMultiplier(app: App, id: string, current: number): Promise<boolean> {
+  return formDialog({
+    title: `Load multiplier of ${id}`,
+    intro: h("p", null, "A larger multiplier marks a weaker server: it gets fewer meetings. Must be positive."),
+    fields: [{ name: "loadMultiplier", label: "Load multiplier", type: "number", step: "any", min: "0", required: true, value: String(current) }],
+    submit: "Save",
+    onSubmit: async (v) => {
+      const value = Number(v.loadMultiplier);
+      if (!Number.isFinite(value)) throw new Error("Enter a number.");
+      await app.client.request("mutation SetLoadMultiplier($id: ID!, $m: Float!) { setLoadMultiplier(id: $id, loadMultiplier: $m) { id loadMultiplier } }", { id, m: value });
+      notify(`Load multiplier of ${id} set to ${value}.`);
+    },
+  });
+}
+
+export async function removeServer(app: App, id: string): Promise<boolean> {
+  const ok = await confirmDialog({
+    title: `Remove ${id}?`,
+    body: h("p", null, "The server leaves the pool. Its meetings stay in our records until they end; panic the server first to end them."),
+    confirm: "Remove server",
+    danger: true,
+    requireText: id,
+  });
+  if (!ok) return false;
+  return run(`Remove ${id}`, async () => {
+    await app.client.request("mutation Remove($id: ID!) { removeServer(id: $id) { id } }", { id });
+    notify(`Server ${id} removed.`);
+  });
+}
+
+export function addServer(app: App): Promise<boolean> {
+  return formDialog({
+    title: "Add a server",
+    intro: h("p", null, "New servers start disabled and offline, as in Scalelite; the poller brings them online."),
+    fields: [
+      { name: "url", label: "API URL", type: "url", required: true, placeholder: "https://bbb1.example.com/bigbluebutton/api" },
+      { name: "secret", label: "Shared secret", type: "password", required: true },
+      { name: "loadMultiplier", label: "Load multiplier", type: "number", step: "any", min: "0", placeholder: "1.0" },
+      { name: "tag", label: "Tag", placeholder: "none" },
+      { name: "id", label: "Server id", help: "Absent: a random UUID (or the host name with SERVER_ID_IS_HOSTNAME)." },
+      { name: "enable", label: "Enable it now", type: "checkbox", value: true },
+    ],
+    submit: "Add server",
+    onSubmit: async (v) => {
+      const input: Record<string, unknown> = { url: String(v.url).trim(), secret: String(v.secret) };
+      if (String(v.loadMultiplier).trim() !== "") input.loadMultiplier = Number(v.loadMultiplier);
+      if (String(v.tag).trim() !== "") input.tag = String(v.tag).trim();
+      if (String(v.id).trim() !== "") input.id = String(v.id).trim();
+      const d = await app.client.request<{ addServer: { server: { id: string }; warnings: string[] } }>(
+        "mutation AddServer($input: AddServerInput!) { addServer(input: $input) { server { id state } warnings } }",
+        { input },
+      );
+      const id = d.addServer.server.id;
+      for (const w of d.addServer.warnings) notify(`Warning: ${w}`, "info");
+      if (v.enable === true) {
+        await app.client.request("mutation Enable($id: ID!) { enableServer(id: $id) { id state } }", { id });
+      }
+      notify(`Server ${id} added${v.enable === true ? " and enabled" : ""}.`);
+    },
+  });
+}
+
+export function pollServers(app: App): Promise<boolean> {
+  return run("Poll", async () => {
+    const d = await app.client.request<{ pollServers: { id: string }[] }>("mutation Poll { pollServers { id } }");
+    notify(`Polled ${d.pollServers.length} server${d.pollServers.length === 1 ? "" : "s"}.`);
+  });
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,6 +24,7 @@ func createBench(ctx context.Context, args []string, stdout io.Writer) error {
 	servers := fs.Int("servers", 10, "simulated BBB servers")
 	conc := fs.Int("c", 32, "concurrent clients")
 	n := fs.Int("n", 5000, "creates")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -32,6 +34,17 @@ func createBench(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	defer b.Close()
 	client := newLoadClient(*conc)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	var next, failed atomic.Int64
 	lat := make([][]time.Duration, *conc)
 	start := time.Now()

@@ -314,6 +314,7 @@ func checkServing(t *testing.T, base, wantReady string) {
 		{"/bigbluebutton/api/nothing", 200, "unsupportedRequest"},
 		{"/no/such/page", 200, "unsupportedRequest"},
 		{"/scalelite/api/getServers", 200, "checksumError"},
+		{"/admin/", 200, "<html"},
 	}
 	for _, tc := range tests {
 		status, body := httpGet(t, base+tc.path)

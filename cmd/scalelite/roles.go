@@ -13,6 +13,7 @@ import (
 	"github.com/scalelite-go/scalelite/poller"
 	"github.com/scalelite-go/scalelite/recordings"
 	"github.com/scalelite-go/scalelite/server"
+	webadmin "github.com/scalelite-go/scalelite/web-admin"
 )
 
 // This file maps the configuration sections onto each role's own Config and builds the roles.
@@ -197,6 +198,8 @@ func (a *app) newAPI() (*api, error) {
 		return nil, err
 	}
 	deps.Mounts = append(deps.Mounts, controlPlane...)
+	console := webadmin.Handler()
+	deps.Mounts = append(deps.Mounts, server.Mount{Path: "/admin", Handler: console}, server.Mount{Path: "/admin/*path", Handler: console})
 	h, err := server.New(server.Config{
 		TrustedProxies:  a.cfg.HTTP.TrustedProxies,
 		URLHost:         a.cfg.HTTP.URLHost,

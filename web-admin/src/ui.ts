@@ -6,6 +6,7 @@ import { GraphQLError, NetworkError, type GraphQLErrorItem } from "./gql";
 // ---- notices --------------------------------------------------------------------------------
 
 let noticeRegion: HTMLElement | null = null;
+const maxNotices = 4;
 
 /** mountNotices attaches the live region that toasts are announced in. */
 export function mountNotices(region: HTMLElement): void {
@@ -19,7 +20,8 @@ export function notify(message: Child, kind: "ok" | "error" | "info" = "ok"): vo
   const el = h("div", { class: `notice notice-${kind}`, role: kind === "error" ? "alert" : "status" }, h("div", { class: "notice-body" }, message), close);
   close.addEventListener("click", () => el.remove());
   noticeRegion.appendChild(el);
-  if (kind !== "error") window.setTimeout(() => el.remove(), 6000);
+  while (noticeRegion.children.length > maxNotices) noticeRegion.firstElementChild?.remove();
+  if (kind !== "error") window.setTimeout(() => el.remove(), 5000);
 }
 
 /** notifyError shows an error with its code. */
@@ -188,6 +190,7 @@ export interface Field {
   step?: string;
   min?: string;
   autocomplete?: string;
+  rows?: number;
 }
 
 export type FormValues = Record<string, string | boolean>;
@@ -210,7 +213,7 @@ export function fieldControl(f: Field): { el: HTMLElement; input: HTMLInputEleme
   if (f.type === "select") {
     input = h("select", { id, name: f.name, required: f.required, "aria-describedby": helpId }, (f.options ?? []).map((o) => h("option", { value: o.value, selected: o.value === f.value }, o.label)));
   } else if (f.type === "textarea") {
-    input = h("textarea", { id, name: f.name, required: f.required, rows: 4, placeholder: f.placeholder, "aria-describedby": helpId, spellcheck: "false" });
+    input = h("textarea", { id, name: f.name, required: f.required, rows: f.rows ?? 4, placeholder: f.placeholder, "aria-describedby": helpId, spellcheck: "false" });
     input.value = String(f.value ?? "");
   } else {
     input = h("input", {

@@ -67,8 +67,8 @@ export function auditView(app: App): View {
           h(
             "tr",
             { "data-action": e.action },
-            h("td", null, time(e.time)),
-            h("td", null, e.actor),
+            h("td", { class: "nowrap" }, time(e.time)),
+            h("td", { class: "nowrap" }, e.actor),
             h("th", { scope: "row" }, h("code", null, e.action)),
             h("td", null, args(e.arguments)),
             h("td", null, e.result === "ok" ? badge("ok", "ok") : h("span", { class: "error-text" }, e.result)),

@@ -111,12 +111,12 @@ export function applyEvent(row: Row, ev: ServerLoadEvent): string[] {
 }
 
 /** serverActions is the actions cell of a server: its next state change and a menu. */
-export function serverActions(app: App, row: Pick<Row, "id" | "state" | "loadMultiplier">, after: () => void): HTMLElement {
+export function serverActions(app: App, row: Pick<Row, "id" | "state" | "loadMultiplier">, after: () => void, small = true): HTMLElement {
   const then = (p: Promise<boolean>) => p.then((changed) => changed && after());
   const primary =
     row.state === "ENABLED"
-      ? button("Cordon", () => then(cordonServer(app, row.id)), { small: true, label: `Cordon ${row.id}`, title: "Keep its meetings, take no new ones" })
-      : button("Enable", () => then(enableServer(app, row.id)), { small: true, label: `Enable ${row.id}`, title: "Take new meetings" });
+      ? button("Cordon", () => then(cordonServer(app, row.id)), { small, label: `Cordon ${row.id}`, title: "Keep its meetings, take no new ones" })
+      : button("Enable", () => then(enableServer(app, row.id)), { small, label: `Enable ${row.id}`, title: "Take new meetings" });
   const item = (text: string, f: () => Promise<boolean>, danger = false) =>
     h("li", null, button(text, () => {
       menu.open = false;
@@ -125,7 +125,7 @@ export function serverActions(app: App, row: Pick<Row, "id" | "state" | "loadMul
   const menu = h(
     "details",
     { class: "menu" },
-    h("summary", { class: "btn btn-small", "aria-label": `More actions for ${row.id}` }, "More"),
+    h("summary", { class: small ? "btn btn-small" : "btn", "aria-label": `More actions for ${row.id}` }, "More"),
     h(
       "ul",
       { class: "menu-list" },
@@ -147,6 +147,11 @@ export function overviewView(app: App): View {
   let largestMeeting = 0;
   let disposed = false;
   let reloadTimer: number | undefined;
+  // Live events carry load, users and state; a full refresh now and then keeps the rest (largest
+  // meeting, BBB version, poll errors) current.
+  const refreshTimer = window.setInterval(() => {
+    if (!document.querySelector(".servers-table details[open]") && !document.querySelector("dialog[open]")) void reload();
+  }, 60000);
 
   const renderTotals = () => {
     const list = [...rows.values()];
@@ -320,6 +325,7 @@ export function overviewView(app: App): View {
     dispose: () => {
       disposed = true;
       window.clearTimeout(reloadTimer);
+      window.clearInterval(refreshTimer);
       unsubscribe();
     },
   };

@@ -68,7 +68,7 @@ export function recordingsView(app: App, _params: Record<string, string>, q: URL
 
   const meetingIDs = fieldControl({ name: "meetingIDs", label: "Meeting IDs", value: q.get("meetingID") ?? "", placeholder: "any", help: "Comma-separated." });
   const recordIDs = fieldControl({ name: "recordIDs", label: "Record ID or prefix", value: q.get("recordID") ?? "", placeholder: "any", help: "Prefix match." });
-  const metadata = fieldControl({ name: "metadata", label: "Metadata", type: "textarea", placeholder: "key=value per line", help: "Keys are AND-ed, values of one key OR-ed." });
+  const metadata = fieldControl({ name: "metadata", label: "Metadata", type: "textarea", rows: 1, placeholder: "key=value per line", help: "Keys are AND-ed, values of one key OR-ed." });
   const stateBoxes = states.map((s) => {
     const c = fieldControl({ name: `state-${s}`, label: s, type: "checkbox", value: s !== "deleted" && (q.get("states")?.split(",").includes(s) ?? false) });
     return { s, ...c };

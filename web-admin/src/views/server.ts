@@ -54,7 +54,7 @@ export function serverView(app: App, params: Record<string, string>): View {
       [h("dt", null, label), h("dd", { "data-field": key, class: changed.includes(key) ? "flash" : undefined }, value)];
     replace(
       body,
-      h("div", { class: "toolbar" }, serverActions(app, row, load), button("Edit…", () => edit(), { title: "Change the URL, secret or tag" })),
+      h("div", { class: "toolbar" }, serverActions(app, row, load, false), button("Edit…", () => edit(), { title: "Change the URL, secret or tag" })),
       h(
         "div",
         { class: "card" },

@@ -52,7 +52,7 @@ func (db *DB) PlaceMeeting(ctx context.Context, req scalelite.PlaceRequest) (sca
 
 // placeAlone places one request in its own transaction (a failed batch's requests retry so).
 func (db *DB) placeAlone(ctx context.Context, req scalelite.PlaceRequest) (scalelite.PlaceResult, error) {
-	answers, err := db.runPlacements(ctx, []*placeCall{{ctx: ctx, req: req}}, false)
+	answers, err := db.runPlacements(ctx, db.rw, []*placeCall{{ctx: ctx, req: req}}, false)
 	if err != nil {
 		return scalelite.PlaceResult{}, placeFailed(req.Meeting.MeetingID, err)
 	}

@@ -37,6 +37,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -82,6 +83,11 @@ type placementQueue struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	done   chan struct{} // closed when the worker has exited (or never started and closed)
+
+	// conn is the worker's own PostgreSQL connection, held while placements keep coming so that
+	// a batch never waits behind other queries for a pool connection (worker goroutine only).
+	conn     bun.Conn
+	haveConn bool
 
 	batches   atomic.Int64 // batch transactions committed
 	batched   atomic.Int64 // calls answered by committed batches
@@ -168,6 +174,7 @@ func (q *placementQueue) close() {
 // run is the worker: it takes batches until the queue is closed.
 func (q *placementQueue) run() {
 	defer close(q.done)
+	defer q.releaseConn()
 	for {
 		q.mu.Lock()
 		if q.closed {
@@ -184,6 +191,7 @@ func (q *placementQueue) run() {
 		q.waiting = slices.Delete(q.waiting, 0, n)
 		q.mu.Unlock()
 		if n == 0 {
+			q.releaseConn()
 			select {
 			case <-q.wake:
 			case <-q.ctx.Done():
@@ -209,8 +217,9 @@ func (q *placementQueue) runBatch(calls []*placeCall) {
 		})
 		defer stop()
 	}
-	answers, err := q.db.runPlacements(ctx, calls, true)
+	answers, err := q.db.runPlacements(ctx, q.txRunner(ctx), calls, true)
 	if err != nil {
+		q.releaseConn() // it may be broken; the pool sorts that out
 		q.fallbacks.Add(1)
 		q.db.logger.WarnContext(ctx, "placement batch failed, placing its meetings one by one",
 			"placements", len(calls), "error", err)
@@ -223,10 +232,41 @@ func (q *placementQueue) runBatch(calls []*placeCall) {
 	}
 }
 
+// txRunner returns what the batch transaction runs on: on PostgreSQL the worker's own
+// connection (taken from the pool when the worker gets busy), else the read-write pool. On SQLite
+// that pool is the one writer connection, which other writes must not wait for while the worker
+// stays busy.
+func (q *placementQueue) txRunner(ctx context.Context) txRunner {
+	if q.db.dialect != Postgres {
+		return q.db.rw
+	}
+	if !q.haveConn {
+		conn, err := q.db.rw.Conn(ctx)
+		if err != nil {
+			return q.db.rw // the transaction will report what is wrong
+		}
+		q.conn, q.haveConn = conn, true
+	}
+	return q.conn
+}
+
+// releaseConn gives the worker's connection back to the pool.
+func (q *placementQueue) releaseConn() {
+	if q.haveConn {
+		q.conn.Close()
+		q.conn, q.haveConn = bun.Conn{}, false
+	}
+}
+
+// txRunner runs a transaction: *bun.DB (a pool) or bun.Conn (one connection).
+type txRunner interface {
+	RunInTx(ctx context.Context, opts *sql.TxOptions, fn func(ctx context.Context, tx bun.Tx) error) error
+}
+
 // runPlacements applies the calls in order in one transaction on ctx and commits it. It returns
 // one answer per call. When the transaction fails (err != nil, nothing committed), every answer
 // says retry, except that with catchPanics a call whose callback panicked gets the panic value.
-func (db *DB) runPlacements(ctx context.Context, calls []*placeCall, catchPanics bool) (answers []placeAnswer, err error) {
+func (db *DB) runPlacements(ctx context.Context, on txRunner, calls []*placeCall, catchPanics bool) (answers []placeAnswer, err error) {
 	answers = make([]placeAnswer, len(calls))
 	var p *placementTx
 	if catchPanics {
@@ -248,7 +288,7 @@ func (db *DB) runPlacements(ctx context.Context, calls []*placeCall, catchPanics
 	for i, c := range calls {
 		reqs[i] = c.req
 	}
-	err = db.rw.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = on.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if err := db.lockPlacements(ctx, tx); err != nil {
 			return err
 		}

@@ -12,8 +12,8 @@ import (
 
 // placementTx applies placement requests one after the other inside one transaction that holds
 // the placement lock (see place_batch.go). It reads what placements depend on once - every
-// server, the running meetings with the requests' meeting ids, the voice bridges in use among
-// the requests' candidates - and keeps that state up to date in memory as each request is
+// server, the running meetings with the requests' meeting ids or voice bridge candidates - and
+// keeps that state up to date in memory as each request is
 // applied, so each request sees the writes of the ones before it exactly as if they had
 // committed: a meeting id placed earlier is found, a voice bridge taken earlier is skipped, and
 // the loads Select sees include the earlier reservations. New meetings are inserted in one
@@ -35,7 +35,6 @@ type placementTx struct {
 	pending []*scalelite.Meeting          // new meetings not inserted yet (ID 0)
 
 	bridges      [][]string      // VoiceBridges() of each request, asked for once
-	bridgeKnown  map[string]bool // voice bridges whose use has been read
 	bridgeInUse  map[string]bool // voice bridges used by running meetings (read or placed here)
 	reserved     map[string][]float64
 	reservedSeq  []string // server ids in the order of their first reservation
@@ -49,14 +48,14 @@ func (db *DB) newPlacementTx(tx bun.Tx, n int) *placementTx {
 		index:       map[string]int{},
 		running:     map[string]*scalelite.Meeting{},
 		bridges:     make([][]string, n),
-		bridgeKnown: map[string]bool{},
 		bridgeInUse: map[string]bool{},
 		reserved:    map[string][]float64{},
 	}
 }
 
-// load reads the state the requests depend on. It asks VoiceBridges of every request whose
-// meeting is not running (it may go on to insert one), before any request is applied.
+// load reads the state the requests depend on: every server, then in one query the running
+// meetings with the requests' meeting ids or using one of their voice bridge candidates. It asks
+// VoiceBridges of every request up front, before any request is applied.
 func (p *placementTx) load(ctx context.Context, reqs []scalelite.PlaceRequest) error {
 	if err := p.tx.NewSelect().Model(&p.servers).OrderExpr("id").Scan(ctx); err != nil {
 		return fmt.Errorf("load servers: %w", err)
@@ -65,48 +64,38 @@ func (p *placementTx) load(ctx context.Context, reqs []scalelite.PlaceRequest) e
 		p.index[p.servers[i].ID] = i
 	}
 	ids := make([]string, 0, len(reqs))
-	for _, r := range reqs {
+	var bridges []string
+	seen := map[string]bool{}
+	for i, r := range reqs {
 		ids = append(ids, r.Meeting.MeetingID)
+		p.currentIndex = i
+		p.bridges[i] = r.VoiceBridges()
+		for _, c := range p.bridges[i] {
+			if c != "" && !seen[c] {
+				seen[c] = true
+				bridges = append(bridges, c)
+			}
+		}
 	}
 	var rows []meetingRow
-	err := p.tx.NewSelect().Model(&rows).Where("meeting_id IN (?) AND ended_at IS NULL", inList(ids)).Scan(ctx)
-	if err != nil {
+	q := p.tx.NewSelect().Model(&rows).Where("ended_at IS NULL")
+	if len(bridges) > 0 {
+		q.Where("(meeting_id IN (?) OR voice_bridge IN (?))", inList(ids), inList(bridges))
+	} else {
+		q.Where("meeting_id IN (?)", inList(ids))
+	}
+	if err := q.Scan(ctx); err != nil {
 		return fmt.Errorf("load running meetings: %w", err)
 	}
+	wanted := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		wanted[id] = true
+	}
 	for i := range rows {
-		p.running[rows[i].MeetingID] = rows[i].domain()
-	}
-	var bridges []string
-	for i, r := range reqs {
-		if p.running[r.Meeting.MeetingID] == nil {
-			p.currentIndex = i
-			p.bridges[i] = r.VoiceBridges()
-			bridges = append(bridges, p.bridges[i]...)
+		if wanted[rows[i].MeetingID] {
+			p.running[rows[i].MeetingID] = rows[i].domain()
 		}
-	}
-	return p.readBridges(ctx, bridges)
-}
-
-// readBridges reads which of the candidates not read yet are used by running meetings.
-func (p *placementTx) readBridges(ctx context.Context, candidates []string) error {
-	var unknown []string
-	for _, c := range candidates {
-		if c != "" && !p.bridgeKnown[c] {
-			p.bridgeKnown[c] = true
-			unknown = append(unknown, c)
-		}
-	}
-	if len(unknown) == 0 {
-		return nil
-	}
-	var used []string
-	err := p.tx.NewSelect().Model((*meetingRow)(nil)).Column("voice_bridge").
-		Where("ended_at IS NULL AND voice_bridge IN (?)", inList(unknown)).Scan(ctx, &used)
-	if err != nil {
-		return fmt.Errorf("voice bridges in use: %w", err)
-	}
-	for _, v := range used {
-		p.bridgeInUse[v] = true
+		p.bridgeInUse[rows[i].VoiceBridge] = true // running: its bridge is in use
 	}
 	return nil
 }
@@ -177,9 +166,9 @@ func (p *placementTx) apply(ctx context.Context, i int, req scalelite.PlaceReque
 		p.running[id] = row.domain()
 		res = scalelite.PlaceResult{Meeting: row.domain(), Moved: true, Previous: existing}
 	} else {
-		vb, refused, err := p.freeBridge(ctx, i, req)
-		if refused != nil || err != nil {
-			return res, refused, err
+		vb, refused := p.freeBridge(i)
+		if refused != nil {
+			return res, refused, nil
 		}
 		m := req.Meeting
 		m.ID, m.ServerID, m.VoiceBridge, m.Placement, m.Reservation = 0, chosen.ID, vb, placement, reservation
@@ -205,23 +194,17 @@ func (p *placementTx) isCandidate(id string) bool {
 }
 
 // freeBridge returns request i's first voice bridge candidate that no running meeting uses.
-func (p *placementTx) freeBridge(ctx context.Context, i int, req scalelite.PlaceRequest) (vb string, refused, err error) {
+func (p *placementTx) freeBridge(i int) (string, error) {
 	candidates := p.bridges[i]
-	if candidates == nil {
-		candidates = req.VoiceBridges()
-	}
 	if len(candidates) == 0 {
-		return "", scalelite.Errorf(scalelite.EINTERNAL, "no voice bridge candidates"), nil
-	}
-	if err := p.readBridges(ctx, candidates); err != nil {
-		return "", nil, err
+		return "", scalelite.Errorf(scalelite.EINTERNAL, "no voice bridge candidates")
 	}
 	for _, c := range candidates {
 		if c != "" && !p.bridgeInUse[c] {
-			return c, nil, nil
+			return c, nil
 		}
 	}
-	return "", scalelite.Errorf(scalelite.EINTERNAL, "no free voice bridge among %d candidates", len(candidates)), nil
+	return "", scalelite.Errorf(scalelite.EINTERNAL, "no free voice bridge among %d candidates", len(candidates))
 }
 
 // flush writes what is still queued: the new meetings, then the reservations.

@@ -65,6 +65,7 @@ page.on("request", (r) => {
 });
 
 const row = (id) => page.locator(`tr[data-server-id="${id}"]`);
+let readonlyKey = "";
 
 try {
   await step("the console loads at /admin/ and asks for a key", async () => {
@@ -218,7 +219,8 @@ try {
     await dialog.getByRole("button", { name: "Create key" }).click();
     const created = page.locator("#created-key");
     await created.waitFor();
-    assert.match(await created.innerText(), /^slk_\S{20,}$/);
+    readonlyKey = (await created.innerText()).trim();
+    assert.match(readonlyKey, /^slk_\S{20,}$/);
     await shot(page, "08-api-key-created");
     await page.getByRole("button", { name: "I have copied it" }).click();
     await page.locator('tr[data-key-name="grafana"]', { hasText: "readonly" }).waitFor();
@@ -262,6 +264,20 @@ try {
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByRole("heading", { name: "Sign in to the console" }).waitFor();
     assert.equal(await page.evaluate(() => sessionStorage.getItem("scalelite.apiKey")), null);
+  });
+
+  await step("a read-only key sees the cluster and gets FORBIDDEN for changes", async () => {
+    await page.getByLabel("API key").fill(readonlyKey);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await row("bbb-2").waitFor();
+    await page.getByRole("button", { name: "Cordon bbb-2" }).click();
+    const alert = page.getByRole("alert").filter({ hasText: "Cordon bbb-2 failed" });
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /FORBIDDEN/);
+    assert.match(await row("bbb-2").locator('[data-col="state"]').innerText(), /enabled/);
+    await page.emulateMedia({ colorScheme: "dark" });
+    await shot(page, "11-forbidden-dark");
+    await page.emulateMedia({ colorScheme: "light" });
   });
 
   await step("no page errors, console errors or failed requests", async () => {

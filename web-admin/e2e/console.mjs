@@ -157,6 +157,48 @@ try {
     assert.match(await row("bbb-3").locator('[data-col="state"]').innerText(), /enabled/);
   });
 
+  await step("disabling a server with meetings is refused, then offered with force", async () => {
+    await page.getByLabel("More actions for bbb-1").click();
+    await page.getByRole("button", { name: "Disable…" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Disable" }).click();
+    const force = page.getByRole("dialog");
+    await force.getByRole("heading", { name: "bbb-1 still has meetings" }).waitFor();
+    assert.match(await force.innerText(), /Type bbb-1 to confirm/);
+    await force.getByRole("button", { name: "Cancel" }).click();
+    await force.waitFor({ state: "detached" });
+    assert.match(await row("bbb-1").locator('[data-col="state"]').innerText(), /cordoned/);
+  });
+
+  await step("add a server, then remove it", async () => {
+    await page.getByRole("button", { name: "Add server" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel(/^API URL/).fill("http://127.0.0.1:9/bigbluebutton/api");
+    await dialog.getByLabel(/^Shared secret/).fill("extra-secret");
+    await dialog.getByLabel(/^Tag/).fill("spare");
+    await dialog.getByLabel(/^Server id/).fill("bbb-extra");
+    await dialog.getByRole("button", { name: "Add server" }).click();
+    await row("bbb-extra").locator('[data-col="state"]', { hasText: "enabled" }).waitFor();
+    assert.match(await row("bbb-extra").locator('[data-col="tag"]').innerText(), /spare/);
+    await page.getByLabel("More actions for bbb-extra").click();
+    await page.getByRole("button", { name: "Remove…" }).click();
+    const confirm = page.getByRole("dialog");
+    const remove = confirm.getByRole("button", { name: "Remove server" });
+    assert.equal(await remove.isDisabled(), true, "remove waits for the typed id");
+    await confirm.getByRole("textbox").fill("bbb-extra");
+    await remove.click();
+    await row("bbb-extra").waitFor({ state: "detached" });
+  });
+
+  await step("panic a server", async () => {
+    await page.getByLabel("More actions for bbb-3").click();
+    await page.getByRole("button", { name: "Panic…" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Type bbb-3 to confirm").fill("bbb-3");
+    await dialog.getByRole("button", { name: "Panic" }).click();
+    await page.getByRole("status").filter({ hasText: "Panicked bbb-3: now disabled, 0 meetings ended." }).waitFor();
+    await row("bbb-3").locator('[data-col="state"]', { hasText: "disabled" }).waitFor();
+  });
+
   await step("the server page shows its fields and meetings", async () => {
     await row("bbb-1").getByRole("link", { name: "bbb-1" }).click();
     await page.getByRole("heading", { name: "Server bbb-1" }).waitFor();

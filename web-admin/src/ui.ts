@@ -37,7 +37,7 @@ const codeHints: Record<string, string> = {
   CONFLICT: "It clashes with the current state.",
   FORBIDDEN: "This API key's scope does not allow it.",
   UNAVAILABLE: "A backend or feature is unavailable right now.",
-  UNAUTHENTICATED: "The API key was refused; sign in again.",
+  UNAUTHENTICATED: "The API key is unknown or revoked; sign in with a valid one.",
   INTERNAL: "The server failed; details are in its log.",
   NETWORK: "The balancer could not be reached.",
 };

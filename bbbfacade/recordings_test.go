@@ -59,8 +59,8 @@ func newRecEnv(t *testing.T, store *db.DB, opts ...envOption) *recEnv {
 	return &recEnv{env: e, svc: svc, publishDir: files.PublishDir, unpublished: files.UnpublishDir}
 }
 
-func recordingsDisabled(c *Config) { c.Recordings.Disabled = true }
-func recordingsFiltered(c *Config) { c.Recordings.APIFiltered = true }
+func recordingsDisabled(c *Config)  { c.Recordings.Disabled = true }
+func recordingsFiltered(c *Config)  { c.Recordings.APIFiltered = true }
 func recordingsProtected(c *Config) { c.Recordings.Protected = true }
 
 // seed stores a recording (two formats, presentation with a thumbnail) and creates its files.

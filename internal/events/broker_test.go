@@ -88,6 +88,18 @@ func TestBrokerConcurrentUse(t *testing.T) {
 	b := NewBroker(8)
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
+	// Subscribe before publishing starts, so no subscription can begin after cancel().
+	chans := make([]<-chan scalelite.Event, 8)
+	cancels := make([]context.CancelFunc, 8)
+	for s := range chans {
+		subCtx, subCancel := context.WithCancel(ctx)
+		defer subCancel()
+		ch, err := b.Subscribe(subCtx, scalelite.TopicServerLoad)
+		if err != nil {
+			t.Fatal(err)
+		}
+		chans[s], cancels[s] = ch, subCancel
+	}
 	var pubs, subs sync.WaitGroup
 	for p := range 4 {
 		pubs.Go(func() {
@@ -96,18 +108,11 @@ func TestBrokerConcurrentUse(t *testing.T) {
 			}
 		})
 	}
-	for s := range 8 {
+	for s, ch := range chans {
 		subs.Go(func() {
-			subCtx, subCancel := context.WithCancel(ctx)
-			defer subCancel()
-			ch, err := b.Subscribe(subCtx, scalelite.TopicServerLoad)
-			if err != nil {
-				t.Error(err)
-				return
-			}
 			for n := 0; ; n++ {
 				if s%2 == 0 && n == 50 {
-					subCancel() // leave early
+					cancels[s]() // leave early
 				}
 				if s%4 == 1 {
 					time.Sleep(time.Millisecond) // stall, may be dropped

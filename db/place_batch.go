@@ -29,11 +29,16 @@ package db
 //     context's error if that ended before its turn) and the caller waits for the answer, so a
 //     placement that committed is never lost to its caller. The batch transaction runs on the
 //     worker's context, cancelled only when every caller of the batch has gone or at Close.
-//   - Close stops the worker: queued callers get an error, a running batch finishes (or is
-//     cancelled), and Close returns after the worker goroutine has exited.
+//   - On PostgreSQL the worker keeps one pool connection for itself while placements keep
+//     coming (given back when the queue runs dry or a batch fails): the batch is the serial
+//     step, so it must not queue behind other queries for a connection.
+//   - Close stops the worker: queued callers get an error, a running batch is cancelled (its
+//     callers retry alone, against a closing database), and Close returns after the worker
+//     goroutine has exited and given its connection back.
 //
 // Both dialects use the worker: on SQLite it saves the per-transaction cost of BEGIN IMMEDIATE
-// and the WAL commit for all but one placement of each batch (see docs/benchmarks.md).
+// and the WAL commit for all but one placement of each batch (see docs/benchmarks.md). It uses
+// the single writer connection of the pool there, taken per batch, so other writes interleave.
 
 import (
 	"context"

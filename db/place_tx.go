@@ -77,14 +77,14 @@ func (p *placementTx) load(ctx context.Context, reqs []scalelite.PlaceRequest) e
 			}
 		}
 	}
-	var rows []meetingRow
-	q := p.tx.NewSelect().Model(&rows).Where("ended_at IS NULL")
+	// UNION ALL rather than OR: SQLite's planner scans every running meeting for the OR.
+	query, args := "SELECT * FROM meetings WHERE ended_at IS NULL AND meeting_id IN (?)", []any{inList(ids)}
 	if len(bridges) > 0 {
-		q.Where("(meeting_id IN (?) OR voice_bridge IN (?))", inList(ids), inList(bridges))
-	} else {
-		q.Where("meeting_id IN (?)", inList(ids))
+		query += " UNION ALL SELECT * FROM meetings WHERE ended_at IS NULL AND voice_bridge IN (?)"
+		args = append(args, inList(bridges))
 	}
-	if err := q.Scan(ctx); err != nil {
+	var rows []meetingRow
+	if err := p.tx.NewRaw(query, args...).Scan(ctx, &rows); err != nil {
 		return fmt.Errorf("load running meetings: %w", err)
 	}
 	wanted := make(map[string]bool, len(ids))

@@ -105,8 +105,12 @@ func (h *Handler) fail(c *gin.Context, err error) {
 	writeError(c, key, message)
 }
 
-// outcomeKey is the server's gin key for the request metrics' outcome label.
-const outcomeKey = "outcome"
+// outcomeKey and routeKey are the server's gin keys for the request metrics' outcome and route
+// labels (server.OutcomeKey and server.RouteKey; server imports this package, not the reverse).
+const (
+	outcomeKey = "outcome"
+	routeKey   = "route"
+)
 
 func writeError(c *gin.Context, key, message string) {
 	c.Set(outcomeKey, key)

@@ -65,6 +65,11 @@ func (h *Handler) dispatch(c *gin.Context) {
 		UnsupportedRequest(c)
 		return
 	}
+	if name == "" {
+		c.Set(routeKey, APIPath)
+	} else {
+		c.Set(routeKey, APIPath+"/"+name)
+	}
 	req, err := h.parseRequest(c, name, a)
 	if err != nil {
 		h.fail(c, err)

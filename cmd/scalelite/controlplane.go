@@ -11,7 +11,6 @@ import (
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 	"github.com/scalelite-go/scalelite/internal/serversync"
 	"github.com/scalelite-go/scalelite/poller"
-	"github.com/scalelite-go/scalelite/recordings"
 	"github.com/scalelite-go/scalelite/server"
 )
 
@@ -34,10 +33,8 @@ func (a *app) controlPlaneMounts() ([]server.Mount, error) {
 	if err != nil {
 		return nil, fmt.Errorf("control plane poller: %w", err)
 	}
-	rc := cfg.Recordings
-	recs := recordings.NewService(recordings.ServiceDeps{
-		Store: a.store, Files: recordings.NewFiles(rc.PublishDir, rc.UnpublishDir), Publisher: a.pub, Logger: a.logger,
-	})
+	// The recording API's service, so both share one set of per-recording file locks.
+	recs := a.recordings().service
 
 	resolver := graph.New(graph.Deps{
 		Store:            a.store,

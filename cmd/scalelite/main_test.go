@@ -322,6 +322,11 @@ func checkServing(t *testing.T, base, wantReady string) {
 			t.Errorf("GET %s: %d %q, want %d with %q", tc.path, status, body, tc.wantStatus, tc.wantBody)
 		}
 	}
+	// Metrics label BBB API calls by their action, not by the wildcard route.
+	httpGet(t, base+"/bigbluebutton/api/getMeetings")
+	if _, body := httpGet(t, base+"/metrics"); !strings.Contains(body, `route="/bigbluebutton/api/getMeetings"`) {
+		t.Errorf("metrics have no series for the getMeetings route:\n%s", body)
+	}
 	// The other roles' mount points answer (their own tests cover what they do).
 	posts := []struct {
 		path, contentType, body string

@@ -82,6 +82,19 @@ func (db *DB) RevokeAPIKey(ctx context.Context, id string, at time.Time) error {
 	return notFoundIfNone(res, "API key "+quote(id))
 }
 
+// TouchAPIKey sets the key's last use to at unless the stored one is later (a slow writer
+// cannot move it back); ENOTFOUND for an unknown id.
+func (db *DB) TouchAPIKey(ctx context.Context, id string, at time.Time) error {
+	at = utc(at)
+	res, err := db.rw.NewUpdate().Model((*apiKeyRow)(nil)).Where("id = ?", id).
+		Set("last_used_at = CASE WHEN last_used_at IS NULL OR last_used_at < ? THEN ? ELSE last_used_at END", at, at).
+		Exec(ctx)
+	if err != nil {
+		return translate(err, "touch", "API key "+quote(id))
+	}
+	return notFoundIfNone(res, "API key "+quote(id))
+}
+
 type auditRow struct {
 	bun.BaseModel `bun:"table:audit_log,alias:a"`
 

@@ -47,6 +47,9 @@ type APIKeyStore interface {
 	APIKeyByHash(ctx context.Context, hash string) (*APIKey, error)
 	APIKeys(ctx context.Context) ([]*APIKey, error)
 	RevokeAPIKey(ctx context.Context, id string, at time.Time) error
+	// TouchAPIKey records that the key was used at at (its LastUsedAt); a time not after the
+	// stored one leaves it unchanged. ENOTFOUND for an unknown id.
+	TouchAPIKey(ctx context.Context, id string, at time.Time) error
 }
 
 // AuditEntry records one mutation made through GraphQL, the CLI or the admin REST API.

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 )
@@ -96,13 +97,20 @@ func RecordingTenantID(r *Recording) string { return r.Metadata[RecordingTenantK
 const RecordingTenantKey = "tenant-id"
 
 // APIKeyService issues, lists, revokes and checks control-plane API keys. Only a SHA-256 hash of
-// each key is stored; the key itself is shown once, at creation.
+// each key is stored; the key itself is shown once, at creation. Authenticate records each
+// stored key's last use (see TouchEvery).
 type APIKeyService struct {
 	Keys    APIKeyStore
 	Tenants TenantStore // resolves tenant:NAME scopes; nil rejects tenant scopes
 	// AdminKey is ADMIN_API_KEY: when non-empty it is accepted as an admin key.
 	AdminKey string
 	Now      func() time.Time
+	// TouchEvery is how often, at most, a key's last use is written (0: DefaultTouchEvery).
+	TouchEvery time.Duration
+	// Logger receives failed last-use writes; nil discards them.
+	Logger *slog.Logger
+
+	uses keyUses
 }
 
 // NewAPIKeyService returns a service over keys; tenants resolves tenant scopes.
@@ -205,6 +213,7 @@ func (s *APIKeyService) Revoke(ctx context.Context, id string) (*APIKey, error) 
 
 // Authenticate returns the principal of a key: ADMIN_API_KEY, or a stored key that is not
 // revoked. Unknown and revoked keys, and tenant keys whose tenant is gone, give EUNAUTHORIZED.
+// A stored key's use is recorded in the background (noteUse): it never delays or fails the call.
 func (s *APIKeyService) Authenticate(ctx context.Context, key string) (*Principal, error) {
 	if key == "" {
 		return nil, Errorf(EUNAUTHORIZED, "An API key is required")
@@ -239,6 +248,7 @@ func (s *APIKeyService) Authenticate(ctx context.Context, key string) (*Principa
 		}
 		p.TenantID = t.ID
 	}
+	s.noteUse(ctx, k)
 	return p, nil
 }
 

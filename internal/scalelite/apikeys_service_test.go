@@ -14,6 +14,35 @@ type memKeys struct {
 	keys    []*APIKey
 	tenants map[string]*Tenant // by name
 	TenantStore
+
+	touches   []time.Time   // every TouchAPIKey call's time
+	touchErr  error         // returned by TouchAPIKey when set
+	touchGate chan struct{} // when set, TouchAPIKey waits for it (or ctx) before writing
+}
+
+func (m *memKeys) TouchAPIKey(ctx context.Context, id string, at time.Time) error {
+	if m.touchGate != nil {
+		select {
+		case <-m.touchGate:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.touches = append(m.touches, at)
+	if m.touchErr != nil {
+		return m.touchErr
+	}
+	for _, k := range m.keys {
+		if k.ID == id {
+			if k.LastUsedAt == nil || k.LastUsedAt.Before(at) {
+				k.LastUsedAt = &at
+			}
+			return nil
+		}
+	}
+	return Errorf(ENOTFOUND, "no key %s", id)
 }
 
 func (m *memKeys) CreateAPIKey(_ context.Context, k *APIKey) error {

@@ -197,9 +197,9 @@ func (h *Handler) panicServer(ctx context.Context, p params) response {
 	// keep_state is read at the top level only (the documented server.keep_state is ignored by
 	// Scalelite too), and any value but false or null counts.
 	res, err := h.deps.Servers.Panic(ctx, id, p.truthy("keep_state"), false)
-	if failed := endFailures(res.EndErrors); err == nil && len(failed) > 0 {
-		err = scalelite.Errorf(scalelite.EUNAVAILABLE, "%d end call(s) failed", len(failed))
-		for _, e := range failed {
+	if err == nil && len(res.EndErrors) > 0 {
+		err = scalelite.Errorf(scalelite.EUNAVAILABLE, "%d end call(s) failed", len(res.EndErrors))
+		for _, e := range res.EndErrors {
 			h.logger.WarnContext(ctx, "panic server: end meeting", "server_id", id, "err", e)
 		}
 	}
@@ -228,16 +228,4 @@ func (h *Handler) failure(ctx context.Context, action string, err error, invalid
 		return response{http.StatusServiceUnavailable, errorBody(scalelite.ErrorMessage(err))}
 	}
 	return h.internal(ctx, action, err)
-}
-
-// endFailures drops the end calls that failed only because BBB no longer knew the meeting: the
-// meeting is over either way.
-func endFailures(errs []error) []error {
-	var out []error
-	for _, err := range errs {
-		if !scalelite.IsNotFound(err) {
-			out = append(out, err)
-		}
-	}
-	return out
 }

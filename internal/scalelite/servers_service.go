@@ -11,7 +11,8 @@ import (
 )
 
 // MeetingEnder ends a meeting on its BBB server (BBB's end call with the moderator password).
-// The facade's Backend satisfies it. Errors are transport or BBB errors.
+// The facade's Backend satisfies it. Errors are transport or BBB errors; ENOTFOUND when BBB no
+// longer knows the meeting (Panic does not count that as a failure).
 type MeetingEnder interface {
 	EndMeeting(ctx context.Context, srv *Server, meetingID, moderatorPW string) error
 }
@@ -179,13 +180,16 @@ func (s *ServerService) Disable(ctx context.Context, id string, force bool) (*Se
 
 // PanicResult tells what Panic did.
 type PanicResult struct {
-	Ended     []*Meeting // meetings ended in our records
-	EndErrors []error    // BBB end calls that failed (they do not stop the panic)
+	Ended []*Meeting // meetings ended in our records
+	// EndErrors are the BBB end calls that failed (they do not stop the panic). A server that
+	// no longer knows a meeting (ENOTFOUND) is not a failure: the meeting is over either way.
+	EndErrors []error
 }
 
 // Panic ends every meeting of the server in our records and then on BBB (unless skipEnd), and
 // disables the server unless keepState. Unlike Scalelite, one failing end call does not abort
-// the others; the failures are returned in the result.
+// the others; the failures are returned in the result. An end call answered "notFound" (the
+// meeting had already ended on BBB) is not a failure.
 func (s *ServerService) Panic(ctx context.Context, id string, keepState, skipEnd bool) (PanicResult, error) {
 	srv, err := s.Store.Server(ctx, id)
 	if err != nil {
@@ -201,7 +205,7 @@ func (s *ServerService) Panic(ctx context.Context, id string, keepState, skipEnd
 		if skipEnd || s.Ender == nil {
 			continue
 		}
-		if err := s.Ender.EndMeeting(ctx, srv, m.MeetingID, m.ModeratorPW); err != nil {
+		if err := s.Ender.EndMeeting(ctx, srv, m.MeetingID, m.ModeratorPW); err != nil && !IsNotFound(err) {
 			res.EndErrors = append(res.EndErrors, fmt.Errorf("end meeting %s on %s: %w", m.MeetingID, srv.ID, err))
 		}
 	}

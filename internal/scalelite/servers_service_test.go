@@ -3,6 +3,7 @@ package scalelite_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 
@@ -11,11 +12,13 @@ import (
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
-// endRecorder is a MeetingEnder that records the calls and fails for listed meetings.
+// endRecorder is a MeetingEnder that records the calls, fails for listed meetings and answers
+// ENOTFOUND (BBB's notFound) for meetings listed in gone.
 type endRecorder struct {
 	mu    sync.Mutex
 	calls []string
 	fail  map[string]bool
+	gone  map[string]bool
 }
 
 func (r *endRecorder) EndMeeting(_ context.Context, srv *scalelite.Server, meetingID, moderatorPW string) error {
@@ -24,6 +27,9 @@ func (r *endRecorder) EndMeeting(_ context.Context, srv *scalelite.Server, meeti
 	r.calls = append(r.calls, srv.ID+"/"+meetingID+"/"+moderatorPW)
 	if r.fail[meetingID] {
 		return errors.New("connection refused")
+	}
+	if r.gone[meetingID] {
+		return scalelite.Errorf(scalelite.ENOTFOUND, "We could not find a meeting with that meeting ID")
 	}
 	return nil
 }
@@ -202,36 +208,43 @@ func TestServerServicePanic(t *testing.T) {
 		wantState scalelite.ServerState
 		wantCalls int
 	}{
-		{"panic disables", false, false, scalelite.ServerDisabled, 2},
-		{"keep state", true, false, scalelite.ServerEnabled, 2},
+		{"panic disables", false, false, scalelite.ServerDisabled, 3},
+		{"keep state", true, false, scalelite.ServerEnabled, 3},
 		{"skip end calls", false, true, scalelite.ServerDisabled, 0},
 	}
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		for i, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				ctx := context.Background()
-				ender := &endRecorder{fail: map[string]bool{}}
+				ender := &endRecorder{fail: map[string]bool{}, gone: map[string]bool{}}
 				svc := scalelite.NewServerService(store, ender, nil, false)
 				id := "p" + string(rune('a'+i))
 				onlineEnabled(t, svc, id)
 				other := onlineEnabled(t, svc, id+"-other")
 				placeOn(t, store, id, id+"-m1")
 				placeOn(t, store, id, id+"-m2")
+				placeOn(t, store, id, id+"-m4")
 				placeOn(t, store, other.ID, id+"-m3")
 				ender.fail[id+"-m1"] = true // one failing end call does not stop the others
+				ender.gone[id+"-m4"] = true // BBB no longer knows it: over either way, not a failure
 
 				res, err := svc.Panic(ctx, id, tt.keepState, tt.skipEnd)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if len(res.Ended) != 2 {
-					t.Errorf("ended %d meetings, want 2", len(res.Ended))
+				if len(res.Ended) != 3 {
+					t.Errorf("ended %d meetings, want 3", len(res.Ended))
 				}
 				if len(ender.calls) != tt.wantCalls {
 					t.Errorf("end calls = %q, want %d", ender.calls, tt.wantCalls)
 				}
 				if wantErrs := min(tt.wantCalls, 1); len(res.EndErrors) != wantErrs {
 					t.Errorf("end errors = %v, want %d", res.EndErrors, wantErrs)
+				}
+				for _, err := range res.EndErrors {
+					if !strings.Contains(err.Error(), id+"-m1") {
+						t.Errorf("end error %v, want only the failing %s-m1", err, id)
+					}
 				}
 				srv, _ := store.Server(ctx, id)
 				if srv.State != tt.wantState {

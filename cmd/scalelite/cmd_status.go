@@ -3,8 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/url"
-	"sort"
+	"io"
 	"strconv"
 	"text/tabwriter"
 
@@ -37,27 +36,19 @@ type statusRow struct {
 	Tag            string   `json:"tag"`
 }
 
+// statusRows renders the cluster status table (scalelite.ClusterStatus) for print and --json.
 func statusRows(list []*scalelite.Server) []statusRow {
-	rows := make([]statusRow, 0, len(list))
-	for _, s := range list {
-		host := s.URL
-		if u, err := url.Parse(s.URL); err == nil && u.Hostname() != "" {
-			host = u.Hostname()
-		}
+	st := scalelite.ClusterStatus(list)
+	rows := make([]statusRow, 0, len(st.Rows))
+	for _, r := range st.Rows {
+		s := r.Server
 		status := "offline"
 		if s.Online {
 			status = "online"
 		}
-		j := toServerJSON(s)
-		rows = append(rows, statusRow{Hostname: host, ID: s.ID, State: string(s.State), Status: status, Meetings: s.Meetings,
-			Users: s.Users, LargestMeeting: s.LargestMeeting, Videos: s.Videos, Load: j.Load, BBBVersion: s.BBBVersion, Tag: s.Tag})
+		rows = append(rows, statusRow{Hostname: r.Hostname, ID: s.ID, State: string(s.State), Status: status, Meetings: s.Meetings,
+			Users: s.Users, LargestMeeting: s.LargestMeeting, Videos: s.Videos, Load: r.Load, BBBVersion: s.BBBVersion, Tag: s.Tag})
 	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		if rows[i].Hostname != rows[j].Hostname {
-			return rows[i].Hostname < rows[j].Hostname
-		}
-		return rows[i].ID < rows[j].ID
-	})
 	return rows
 }
 
@@ -70,7 +61,12 @@ func printStatus(ctx context.Context, o *ops, cmd *cli.Command, _ []string) erro
 	if cmd.Bool("json") {
 		return writeJSON(o.e.stdout, rows)
 	}
-	tw := tabwriter.NewWriter(o.e.stdout, 0, 0, 2, ' ', 0)
+	return writeStatusTable(o.e.stdout, rows)
+}
+
+// writeStatusTable prints the rows as Scalelite's status table.
+func writeStatusTable(w io.Writer, rows []statusRow) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "HOSTNAME\tSTATE\tSTATUS\tMEETINGS\tUSERS\tLARGEST MEETING\tVIDEOS\tLOAD\tBBB VERSION\tTAG")
 	for _, r := range rows {
 		load := "unavailable"

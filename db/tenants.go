@@ -139,6 +139,18 @@ func (db *DB) UpdateTenant(ctx context.Context, id string, u scalelite.TenantUpd
 		}
 		q.Set("secrets = ?", secrets)
 	}
+	for _, f := range []struct {
+		column string
+		value  *string
+	}{
+		{"lrs_endpoint", u.LRSEndpoint}, {"lrs_username", u.LRSUsername}, {"lrs_password", u.LRSPassword},
+		{"kc_token_url", u.KCTokenURL}, {"kc_client_id", u.KCClientID}, {"kc_client_secret", u.KCClientSecret},
+		{"kc_username", u.KCUsername}, {"kc_password", u.KCPassword},
+	} {
+		if f.value != nil {
+			q.Set("? = ?", bun.Ident(f.column), *f.value)
+		}
+	}
 	res, err := q.Exec(ctx)
 	if err != nil {
 		return nil, translate(err, "update", "tenant "+quote(id))

@@ -54,7 +54,8 @@ type Poller interface {
 // TenantService manages tenants and settings (scalelite.TenantService).
 type TenantService interface {
 	Add(ctx context.Context, name, secrets string) (*scalelite.Tenant, error)
-	Update(ctx context.Context, id string, name, secrets *string) (*scalelite.Tenant, error)
+	// Change applies name, secrets and LRS/Keycloak changes in one update.
+	Change(ctx context.Context, id string, c scalelite.TenantChanges) (*scalelite.Tenant, error)
 	Remove(ctx context.Context, id string) error
 	Resolve(ctx context.Context, ref string) (*scalelite.Tenant, error)
 	AddSetting(ctx context.Context, tenantRef, param, value string, override bool) (*scalelite.TenantSetting, error)

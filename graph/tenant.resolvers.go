@@ -32,15 +32,19 @@ func (r *mutationResolver) UpdateTenant(ctx context.Context, id string, input mo
 	if err != nil {
 		return nil, err
 	}
-	var secrets *string
+	c := scalelite.TenantChanges{Name: input.Name, LRS: scalelite.LRSChanges{
+		Endpoint: input.LrsEndpoint, Username: input.LrsUsername, Password: input.LrsPassword,
+		KCTokenURL: input.KcTokenURL, KCClientID: input.KcClientID, KCClientSecret: input.KcClientSecret,
+		KCUsername: input.KcUsername, KCPassword: input.KcPassword,
+	}}
 	if input.Secrets != nil {
 		joined, err := joinSecrets(input.Secrets)
 		if err != nil {
 			return nil, err
 		}
-		secrets = &joined
+		c.Secrets = &joined
 	}
-	return r.TenantService.Update(ctx, t.ID, input.Name, secrets)
+	return r.TenantService.Change(ctx, t.ID, c)
 }
 
 func (r *mutationResolver) RemoveTenant(ctx context.Context, id string) (*scalelite.Tenant, error) {
@@ -135,6 +139,13 @@ func (r *tenantResolver) LrsUsername(ctx context.Context, obj *scalelite.Tenant)
 	return optional(obj.LRSUsername), nil
 }
 
+func (r *tenantResolver) LrsPassword(ctx context.Context, obj *scalelite.Tenant) (*string, error) {
+	if err := requireAdmin(ctx, "Tenant LRS passwords"); err != nil {
+		return nil, err
+	}
+	return optional(obj.LRSPassword), nil
+}
+
 func (r *tenantResolver) KcTokenURL(ctx context.Context, obj *scalelite.Tenant) (*string, error) {
 	return optional(obj.KCTokenURL), nil
 }
@@ -143,8 +154,22 @@ func (r *tenantResolver) KcClientID(ctx context.Context, obj *scalelite.Tenant) 
 	return optional(obj.KCClientID), nil
 }
 
+func (r *tenantResolver) KcClientSecret(ctx context.Context, obj *scalelite.Tenant) (*string, error) {
+	if err := requireAdmin(ctx, "Tenant Keycloak client secrets"); err != nil {
+		return nil, err
+	}
+	return optional(obj.KCClientSecret), nil
+}
+
 func (r *tenantResolver) KcUsername(ctx context.Context, obj *scalelite.Tenant) (*string, error) {
 	return optional(obj.KCUsername), nil
+}
+
+func (r *tenantResolver) KcPassword(ctx context.Context, obj *scalelite.Tenant) (*string, error) {
+	if err := requireAdmin(ctx, "Tenant Keycloak passwords"); err != nil {
+		return nil, err
+	}
+	return optional(obj.KCPassword), nil
 }
 
 func (r *tenantSettingResolver) Tenant(ctx context.Context, obj *scalelite.TenantSetting) (*scalelite.Tenant, error) {

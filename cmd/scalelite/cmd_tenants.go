@@ -25,6 +25,14 @@ func tenantsCommand(e *env) *cli.Command {
 				Flags:  []cli.Flag{&cli.StringFlag{Name: "name", Usage: "new name"}, &cli.StringFlag{Name: "secrets", Usage: "new ':'-separated secrets"}, jsonFlag},
 				Action: e.opsAction(1, 1, tenantAction(updateTenant)),
 			},
+			{
+				Name: "update-lrs-basic", Usage: "send create an LRS (xAPI) payload with basic credentials; clears the Keycloak settings",
+				ArgsUsage: "ID URL USER PASSWORD", Flags: []cli.Flag{jsonFlag}, Action: e.opsAction(4, 4, tenantAction(updateTenantLRSBasic)),
+			},
+			{
+				Name: "update-lrs-kc", Usage: "send create an LRS (xAPI) payload with a Keycloak token (password grant); clears the basic credentials",
+				ArgsUsage: "ID URL TOKEN_URL CLIENT_ID CLIENT_SECRET USER PASSWORD", Flags: []cli.Flag{jsonFlag}, Action: e.opsAction(7, 7, tenantAction(updateTenantLRSKeycloak)),
+			},
 			{Name: "remove", Usage: "remove a tenant and its settings", ArgsUsage: "ID", Flags: []cli.Flag{jsonFlag}, Action: e.opsAction(1, 1, tenantAction(removeTenant))},
 		},
 	}
@@ -45,14 +53,22 @@ func tenantSettingsCommand(e *env) *cli.Command {
 	}
 }
 
+// tenantJSON is a tenant for --json. LRS and Keycloak passwords and the client secret are left
+// out (they are set, never shown).
 type tenantJSON struct {
-	ID      string   `json:"id"`
-	Name    string   `json:"name"`
-	Secrets []string `json:"secrets"`
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	Secrets     []string `json:"secrets"`
+	LRSEndpoint string   `json:"lrsEndpoint,omitempty"`
+	LRSUsername string   `json:"lrsUsername,omitempty"`
+	KCTokenURL  string   `json:"kcTokenUrl,omitempty"`
+	KCClientID  string   `json:"kcClientId,omitempty"`
+	KCUsername  string   `json:"kcUsername,omitempty"`
 }
 
 func toTenantJSON(t *scalelite.Tenant) tenantJSON {
-	return tenantJSON{ID: t.ID, Name: t.Name, Secrets: t.Secrets}
+	return tenantJSON{ID: t.ID, Name: t.Name, Secrets: t.Secrets, LRSEndpoint: t.LRSEndpoint, LRSUsername: t.LRSUsername,
+		KCTokenURL: t.KCTokenURL, KCClientID: t.KCClientID, KCUsername: t.KCUsername}
 }
 
 // tenantAction refuses tenant commands without multitenancy, as Scalelite does.
@@ -89,6 +105,15 @@ func listTenants(ctx context.Context, o *ops, cmd *cli.Command, _ []string) erro
 	}
 	for _, t := range list {
 		o.printf("id: %s\n\tname: %s\n\tsecrets: %s\n", t.ID, t.Name, strings.Join(t.Secrets, ":"))
+		if t.LRSEndpoint != "" {
+			o.printf("\tlrs_endpoint: %s\n", t.LRSEndpoint)
+		}
+		if t.LRSUsername != "" {
+			o.printf("\tlrs_username: %s\n", t.LRSUsername)
+		}
+		if t.KCTokenURL != "" {
+			o.printf("\tkc_token_url: %s\n\tkc_client_id: %s\n\tkc_username: %s\n", t.KCTokenURL, t.KCClientID, t.KCUsername)
+		}
 	}
 	return nil
 }
@@ -123,8 +148,31 @@ func updateTenant(ctx context.Context, o *ops, cmd *cli.Command, args []string) 
 	}
 	t, err := o.tenants.Update(ctx, args[0], name, secrets)
 	o.audit(ctx, "updateTenant", audit, err)
+	return o.tenantUpdated(cmd, args[0], t, err)
+}
+
+// updateTenantLRSBasic is Scalelite's tenants:update_lrs_basic.
+func updateTenantLRSBasic(ctx context.Context, o *ops, cmd *cli.Command, args []string) error {
+	b := scalelite.LRSBasic{Endpoint: args[1], Username: args[2], Password: args[3]}
+	t, err := o.tenants.SetLRSBasic(ctx, args[0], b)
+	o.audit(ctx, "updateTenantLRSBasic", map[string]any{"id": args[0], "lrsEndpoint": b.Endpoint, "lrsUsername": b.Username,
+		"lrsPassword": b.Password}, err)
+	return o.tenantUpdated(cmd, args[0], t, err)
+}
+
+// updateTenantLRSKeycloak is Scalelite's tenants:update_lrs_kc.
+func updateTenantLRSKeycloak(ctx context.Context, o *ops, cmd *cli.Command, args []string) error {
+	k := scalelite.LRSKeycloak{Endpoint: args[1], TokenURL: args[2], ClientID: args[3], ClientSecret: args[4], Username: args[5], Password: args[6]}
+	t, err := o.tenants.SetLRSKeycloak(ctx, args[0], k)
+	o.audit(ctx, "updateTenantLRSKeycloak", map[string]any{"id": args[0], "lrsEndpoint": k.Endpoint, "kcTokenUrl": k.TokenURL,
+		"kcClientId": k.ClientID, "kcClientSecret": k.ClientSecret, "kcUsername": k.Username, "kcPassword": k.Password}, err)
+	return o.tenantUpdated(cmd, args[0], t, err)
+}
+
+// tenantUpdated prints the outcome of a tenant update.
+func (o *ops) tenantUpdated(cmd *cli.Command, id string, t *scalelite.Tenant, err error) error {
 	if err != nil {
-		return tenantErr(args[0], err)
+		return tenantErr(id, err)
 	}
 	if cmd.Bool("json") {
 		return writeJSON(o.e.stdout, toTenantJSON(t))

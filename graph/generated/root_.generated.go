@@ -307,17 +307,20 @@ type ComplexityRoot struct {
 	}
 
 	Tenant struct {
-		CreatedAt   func(childComplexity int) int
-		ID          func(childComplexity int) int
-		KcClientID  func(childComplexity int) int
-		KcTokenURL  func(childComplexity int) int
-		KcUsername  func(childComplexity int) int
-		LrsEndpoint func(childComplexity int) int
-		LrsUsername func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Secrets     func(childComplexity int) int
-		Settings    func(childComplexity int) int
-		UpdatedAt   func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		KcClientID     func(childComplexity int) int
+		KcClientSecret func(childComplexity int) int
+		KcPassword     func(childComplexity int) int
+		KcTokenURL     func(childComplexity int) int
+		KcUsername     func(childComplexity int) int
+		LrsEndpoint    func(childComplexity int) int
+		LrsPassword    func(childComplexity int) int
+		LrsUsername    func(childComplexity int) int
+		Name           func(childComplexity int) int
+		Secrets        func(childComplexity int) int
+		Settings       func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
 	}
 
 	TenantSetting struct {
@@ -1651,6 +1654,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Tenant.KcClientID(childComplexity), true
+	case "Tenant.kcClientSecret":
+		if e.ComplexityRoot.Tenant.KcClientSecret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.KcClientSecret(childComplexity), true
+	case "Tenant.kcPassword":
+		if e.ComplexityRoot.Tenant.KcPassword == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.KcPassword(childComplexity), true
 	case "Tenant.kcTokenUrl":
 		if e.ComplexityRoot.Tenant.KcTokenURL == nil {
 			break
@@ -1669,6 +1684,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Tenant.LrsEndpoint(childComplexity), true
+	case "Tenant.lrsPassword":
+		if e.ComplexityRoot.Tenant.LrsPassword == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenant.LrsPassword(childComplexity), true
 	case "Tenant.lrsUsername":
 		if e.ComplexityRoot.Tenant.LrsUsername == nil {
 			break
@@ -2402,11 +2423,22 @@ type Tenant {
   "Admin keys only."
   secrets: [String!]
   settings: [TenantSetting!]!
+  """
+  The LRS (xAPI) endpoint. When set, create sends the tenant's LRS credentials to BBB (for
+  bbb-webhooks): basic ones while lrsUsername is set, else a token fetched from Keycloak.
+  """
   lrsEndpoint: String
   lrsUsername: String
+  "Admin keys only (any other key gets a FORBIDDEN error and null); ask for it only when you need it."
+  lrsPassword: String
+  "Keycloak's token endpoint (password grant)."
   kcTokenUrl: String
   kcClientId: String
+  "Admin keys only."
+  kcClientSecret: String
   kcUsername: String
+  "Admin keys only."
+  kcPassword: String
   createdAt: Time!
   updatedAt: Time!
 }
@@ -2428,10 +2460,25 @@ input AddTenantInput {
   secrets: [String!]!
 }
 
+"""
+Absent fields stay as they are. For the LRS and Keycloak fields an empty string clears the value
+(an empty lrsEndpoint stops the LRS payload).
+"""
 input UpdateTenantInput {
   name: String
   "Replaces every secret."
   secrets: [String!]
+  "An http(s) URL."
+  lrsEndpoint: String
+  "Basic authentication at the LRS; it is used whenever lrsUsername is set."
+  lrsUsername: String
+  lrsPassword: String
+  "An http(s) URL: Keycloak's token endpoint, used when lrsUsername is empty."
+  kcTokenUrl: String
+  kcClientId: String
+  kcClientSecret: String
+  kcUsername: String
+  kcPassword: String
 }
 
 input AddTenantSettingInput {
@@ -2923,12 +2970,18 @@ func (ec *executionContext) childFields_Tenant(ctx context.Context, field graphq
 		return ec.fieldContext_Tenant_lrsEndpoint(ctx, field)
 	case "lrsUsername":
 		return ec.fieldContext_Tenant_lrsUsername(ctx, field)
+	case "lrsPassword":
+		return ec.fieldContext_Tenant_lrsPassword(ctx, field)
 	case "kcTokenUrl":
 		return ec.fieldContext_Tenant_kcTokenUrl(ctx, field)
 	case "kcClientId":
 		return ec.fieldContext_Tenant_kcClientId(ctx, field)
+	case "kcClientSecret":
+		return ec.fieldContext_Tenant_kcClientSecret(ctx, field)
 	case "kcUsername":
 		return ec.fieldContext_Tenant_kcUsername(ctx, field)
+	case "kcPassword":
+		return ec.fieldContext_Tenant_kcPassword(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Tenant_createdAt(ctx, field)
 	case "updatedAt":

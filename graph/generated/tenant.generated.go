@@ -22,9 +22,12 @@ type TenantResolver interface {
 	Settings(ctx context.Context, obj *scalelite.Tenant) ([]*scalelite.TenantSetting, error)
 	LrsEndpoint(ctx context.Context, obj *scalelite.Tenant) (*string, error)
 	LrsUsername(ctx context.Context, obj *scalelite.Tenant) (*string, error)
+	LrsPassword(ctx context.Context, obj *scalelite.Tenant) (*string, error)
 	KcTokenURL(ctx context.Context, obj *scalelite.Tenant) (*string, error)
 	KcClientID(ctx context.Context, obj *scalelite.Tenant) (*string, error)
+	KcClientSecret(ctx context.Context, obj *scalelite.Tenant) (*string, error)
 	KcUsername(ctx context.Context, obj *scalelite.Tenant) (*string, error)
+	KcPassword(ctx context.Context, obj *scalelite.Tenant) (*string, error)
 }
 type TenantSettingResolver interface {
 	Tenant(ctx context.Context, obj *scalelite.TenantSetting) (*scalelite.Tenant, error)
@@ -185,6 +188,29 @@ func (ec *executionContext) fieldContext_Tenant_lrsUsername(_ context.Context, f
 	return graphql.NewScalarFieldContext("Tenant", field, true, true, "String")
 }
 
+func (ec *executionContext) _Tenant_lrsPassword(ctx context.Context, field graphql.CollectedField, obj *scalelite.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_lrsPassword(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Tenant().LrsPassword(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_lrsPassword(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tenant", field, true, true, "String")
+}
+
 func (ec *executionContext) _Tenant_kcTokenUrl(ctx context.Context, field graphql.CollectedField, obj *scalelite.Tenant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -231,6 +257,29 @@ func (ec *executionContext) fieldContext_Tenant_kcClientId(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Tenant", field, true, true, "String")
 }
 
+func (ec *executionContext) _Tenant_kcClientSecret(ctx context.Context, field graphql.CollectedField, obj *scalelite.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_kcClientSecret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Tenant().KcClientSecret(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_kcClientSecret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tenant", field, true, true, "String")
+}
+
 func (ec *executionContext) _Tenant_kcUsername(ctx context.Context, field graphql.CollectedField, obj *scalelite.Tenant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -251,6 +300,29 @@ func (ec *executionContext) _Tenant_kcUsername(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Tenant_kcUsername(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Tenant", field, true, true, "String")
+}
+
+func (ec *executionContext) _Tenant_kcPassword(ctx context.Context, field graphql.CollectedField, obj *scalelite.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_kcPassword(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Tenant().KcPassword(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_kcPassword(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Tenant", field, true, true, "String")
 }
 
@@ -578,7 +650,7 @@ func (ec *executionContext) unmarshalInputUpdateTenantInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "secrets"}
+	fieldsInOrder := [...]string{"name", "secrets", "lrsEndpoint", "lrsUsername", "lrsPassword", "kcTokenUrl", "kcClientId", "kcClientSecret", "kcUsername", "kcPassword"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -599,6 +671,62 @@ func (ec *executionContext) unmarshalInputUpdateTenantInput(ctx context.Context,
 				return it, err
 			}
 			it.Secrets = data
+		case "lrsEndpoint":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lrsEndpoint"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LrsEndpoint = data
+		case "lrsUsername":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lrsUsername"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LrsUsername = data
+		case "lrsPassword":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lrsPassword"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LrsPassword = data
+		case "kcTokenUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kcTokenUrl"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KcTokenURL = data
+		case "kcClientId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kcClientId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KcClientID = data
+		case "kcClientSecret":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kcClientSecret"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KcClientSecret = data
+		case "kcUsername":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kcUsername"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KcUsername = data
+		case "kcPassword":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kcPassword"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KcPassword = data
 		}
 	}
 	return it, nil
@@ -669,6 +797,12 @@ func (ec *executionContext) _Tenant(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Tenant_lrsUsername(ctx, field, obj)
 				})
+		case "lrsPassword":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Tenant_lrsPassword(ctx, field, obj)
+				})
 		case "kcTokenUrl":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -681,11 +815,23 @@ func (ec *executionContext) _Tenant(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Tenant_kcClientId(ctx, field, obj)
 				})
+		case "kcClientSecret":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Tenant_kcClientSecret(ctx, field, obj)
+				})
 		case "kcUsername":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Tenant_kcUsername(ctx, field, obj)
+				})
+		case "kcPassword":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Tenant_kcPassword(ctx, field, obj)
 				})
 		case "createdAt":
 			out.Values[i] = ec._Tenant_createdAt(ctx, field, obj)

@@ -238,8 +238,21 @@ type UpdateServerInput struct {
 	Tag *string `json:"tag,omitempty"`
 }
 
+// Absent fields stay as they are. For the LRS and Keycloak fields an empty string clears the value
+// (an empty lrsEndpoint stops the LRS payload).
 type UpdateTenantInput struct {
 	Name *string `json:"name,omitempty"`
 	// Replaces every secret.
 	Secrets []string `json:"secrets,omitempty"`
+	// An http(s) URL.
+	LrsEndpoint *string `json:"lrsEndpoint,omitempty"`
+	// Basic authentication at the LRS; it is used whenever lrsUsername is set.
+	LrsUsername *string `json:"lrsUsername,omitempty"`
+	LrsPassword *string `json:"lrsPassword,omitempty"`
+	// An http(s) URL: Keycloak's token endpoint, used when lrsUsername is empty.
+	KcTokenURL     *string `json:"kcTokenUrl,omitempty"`
+	KcClientID     *string `json:"kcClientId,omitempty"`
+	KcClientSecret *string `json:"kcClientSecret,omitempty"`
+	KcUsername     *string `json:"kcUsername,omitempty"`
+	KcPassword     *string `json:"kcPassword,omitempty"`
 }

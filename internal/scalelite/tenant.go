@@ -29,6 +29,16 @@ type Tenant struct {
 type TenantUpdate struct {
 	Name    *string
 	Secrets []string // nil: unchanged
+
+	// LRS (xAPI) and Keycloak settings; "" clears one.
+	LRSEndpoint    *string
+	LRSUsername    *string
+	LRSPassword    *string
+	KCTokenURL     *string
+	KCClientID     *string
+	KCClientSecret *string
+	KCUsername     *string
+	KCPassword     *string
 }
 
 // TenantSetting is a create or join parameter a tenant sets by default or enforces (override).

@@ -59,16 +59,25 @@ func (s *TenantService) Add(ctx context.Context, name, secrets string) (*Tenant,
 
 // Update renames a tenant or replaces its secrets; nil leaves a field unchanged.
 func (s *TenantService) Update(ctx context.Context, id string, name, secrets *string) (*Tenant, error) {
-	u := TenantUpdate{Name: name}
-	if name != nil {
-		if err := ValidateTenantName(*name); err != nil {
+	return s.Change(ctx, id, TenantChanges{Name: name, Secrets: secrets})
+}
+
+// Change applies c to the tenant in one update; nil fields stay as they are. Names, secrets and
+// LRS URLs are checked first (EINVALID).
+func (s *TenantService) Change(ctx context.Context, id string, c TenantChanges) (*Tenant, error) {
+	u := TenantUpdate{Name: c.Name}
+	if c.Name != nil {
+		if err := ValidateTenantName(*c.Name); err != nil {
 			return nil, err
 		}
 	}
-	if secrets != nil {
-		if u.Secrets = ParseSecrets(*secrets); len(u.Secrets) == 0 {
+	if c.Secrets != nil {
+		if u.Secrets = ParseSecrets(*c.Secrets); len(u.Secrets) == 0 {
 			return nil, Errorf(EINVALID, "Tenant needs at least one secret")
 		}
+	}
+	if err := c.LRS.apply(&u); err != nil {
+		return nil, err
 	}
 	t, err := s.Store.UpdateTenant(ctx, id, u)
 	if err != nil {

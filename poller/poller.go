@@ -4,13 +4,14 @@
 // Every round calls getMeetings on every server (all states) in parallel and, for each server,
 // applies Scalelite's health hysteresis, computes its load (scalelite.LoadPolicy), stores its
 // statistics, reconciles its meetings from the same answer (no per-meeting calls), disables
-// cordoned servers whose load reached zero, and publishes events. Meetings whose server was
-// removed are ended in our records.
+// cordoned servers whose load reached zero, and publishes events.
 //
-// Going offline changes only the server's online flag, load and statistics: the meetings stay
-// running in our records, pointing at the dead server, so the next create or join for one of
-// them re-creates it on a healthy server (the facade's recovery). Scalelite instead deletes them
-// and tries to end them on the dead server.
+// Reconciliation applies only to servers where their meetings are expected to run: online and
+// not disabled. The meetings of a server that is offline, disabled (or panicked) or removed are
+// recoverable: they stay running in our records, pointing at that server, so the next create or
+// join for one of them re-creates it on a healthy server (the facade's recovery). Scalelite
+// instead deletes them. A recoverable meeting not recovered within MeetingTTL
+// (DEFAULT_MEETING_TTL) is ended (recoverable.go).
 package poller
 
 import (
@@ -48,6 +49,11 @@ type Config struct {
 	// VersionInterval is how often each server's BBB version is read from its API root; it is
 	// also read whenever a server comes online (default 10×Interval).
 	VersionInterval time.Duration
+	// MeetingTTL (DEFAULT_MEETING_TTL, 86400 s) bounds how long a recoverable meeting (its
+	// server offline, disabled or removed) waits to be recovered before it is ended; counted
+	// from the later of its last placement or update and the moment its server left service
+	// (see recoverable.go). Running meetings on healthy servers never expire.
+	MeetingTTL time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -79,6 +85,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.VersionInterval <= 0 {
 		c.VersionInterval = 10 * c.Interval
+	}
+	if c.MeetingTTL <= 0 {
+		c.MeetingTTL = 24 * time.Hour
 	}
 	return c
 }
@@ -121,6 +130,9 @@ type Poller struct {
 	round        sync.Mutex // one round at a time
 	vmu          sync.Mutex
 	versionCheck map[string]time.Time // server id -> last successful version read
+	// outOfService maps the id of each server whose meetings are recoverable (offline, disabled
+	// or removed) to when this poller first saw it so; guarded by round.
+	outOfService map[string]time.Time
 }
 
 // New returns a poller. It fails when a dependency is missing or the metrics cannot be
@@ -131,7 +143,7 @@ func New(cfg Config, d Deps) (*Poller, error) {
 	}
 	p := &Poller{
 		cfg: cfg.withDefaults(), store: d.Store, bbb: d.BBB, pub: d.Publisher, locker: d.Locker,
-		log: d.Logger, now: d.Now, versionCheck: map[string]time.Time{},
+		log: d.Logger, now: d.Now, versionCheck: map[string]time.Time{}, outOfService: map[string]time.Time{},
 	}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
@@ -203,7 +215,7 @@ func (p *Poller) loop(ctx context.Context) {
 type RoundResult struct {
 	Servers  int           // servers polled
 	Failed   int           // polls that failed
-	Ended    int           // meetings ended in our records (reconciled or orphaned)
+	Ended    int           // meetings ended in our records (reconciled, or recoverable past the TTL)
 	Duration time.Duration // wall time of the round
 }
 
@@ -241,7 +253,8 @@ func (p *Poller) Round(ctx context.Context) (RoundResult, error) {
 
 	res := RoundResult{Servers: len(servers)}
 	var errs []error
-	for _, o := range outcomes {
+	polled := make([]*scalelite.Server, len(servers))
+	for i, o := range outcomes {
 		if !o.ok {
 			res.Failed++
 		}
@@ -249,11 +262,17 @@ func (p *Poller) Round(ctx context.Context) (RoundResult, error) {
 		if o.err != nil {
 			errs = append(errs, o.err)
 		}
+		polled[i] = servers[i]
+		if o.polled != nil {
+			polled[i] = o.polled
+		}
 	}
-	orphans, err := p.endOrphans(ctx, servers)
-	res.Ended += orphans
-	if err != nil {
-		errs = append(errs, err)
+	if ctx.Err() == nil {
+		expired, err := p.expireRecoverable(ctx, polled)
+		res.Ended += expired
+		if err != nil {
+			errs = append(errs, err)
+		}
 	}
 	p.metrics.forgetRemoved(servers)
 	res.Duration = time.Since(start)

@@ -269,32 +269,6 @@ func (p *placeDuringPoll) GetMeetings(ctx context.Context, ep bbb.Endpoint, t *b
 	return list, err
 }
 
-func TestMeetingsOfRemovedServerAreEnded(t *testing.T) {
-	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
-		ctx := context.Background()
-		h := newHarness(t, store, 2, poller.Config{})
-		h.meeting("s0", "orphan", 3)
-		h.meeting("s1", "kept", 3)
-		if err := scalelite.NewServerService(store, nil, nil, false).Remove(ctx, "s0"); err != nil {
-			t.Fatal(err)
-		}
-		var res poller.RoundResult
-		evs := h.eventsOf(func() { res = h.round() }, scalelite.TopicMeetingEvents)
-		if res.Ended != 1 || res.Servers != 1 {
-			t.Errorf("round = %+v", res)
-		}
-		if _, err := store.Meeting(ctx, "orphan"); !scalelite.IsNotFound(err) {
-			t.Errorf("orphan still running: %v", err)
-		}
-		if _, err := store.Meeting(ctx, "kept"); err != nil {
-			t.Errorf("kept: %v", err)
-		}
-		if len(evs) != 1 || evs[0].MeetingID != "orphan" || evs[0].Detail != "server removed" {
-			t.Errorf("events = %+v", evs)
-		}
-	})
-}
-
 func TestEventsMetricsAndVersion(t *testing.T) {
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		h := newHarness(t, store, 2, poller.Config{})

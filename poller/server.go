@@ -11,9 +11,10 @@ import (
 
 // serverOutcome is what one server's poll did, for the round summary.
 type serverOutcome struct {
-	ok    bool
-	ended int
-	err   error // store failures only
+	ok     bool
+	ended  int
+	err    error             // store failures only
+	polled *scalelite.Server // the server as recorded by this poll; nil when nothing was recorded
 }
 
 // callTimeout bounds one outbound call as a whole: the client enforces Connect and Response
@@ -82,15 +83,20 @@ func (p *Poller) pollServer(ctx context.Context, srv *scalelite.Server, processi
 		polled.BBBVersion = res.BBBVersion
 	}
 	if res.State != nil {
-		polled.State = *res.State
+		polled.State, polled.UpdatedAt = *res.State, now
 	}
 	p.metrics.server(&polled)
 	p.announce(ctx, srv, &polled, now)
+	out.polled = &polled
 	return out
 }
 
 // applyAnswer fills res from a successful getMeetings answer: load, statistics, the drain of a
-// cordoned server; and reconciles the server's meetings. It returns how many meetings it ended.
+// cordoned server; and reconciles the server's meetings when they are expected to run there
+// (the server is online after this poll and not disabled). The meetings of an offline or
+// disabled server are recoverable and are not reconciled: a panicked server answers without
+// the meetings it was made to end, and they must stay recoverable. It returns how many meetings
+// it ended.
 func (p *Poller) applyAnswer(ctx context.Context, srv *scalelite.Server, list *bbb.MeetingsList, started, now time.Time, res *scalelite.PollResult) (int, error) {
 	loads := make([]scalelite.MeetingLoadInput, 0, len(list.Meetings))
 	stats := make([]scalelite.MeetingStatsInput, 0, len(list.Meetings))
@@ -132,15 +138,28 @@ func (p *Poller) applyAnswer(ctx context.Context, srv *scalelite.Server, list *b
 	st := scalelite.ComputeServerStats(stats)
 	res.Load = p.cfg.Load.ServerLoad(loads, srv.LoadMultiplier, reserved, now)
 	res.Meetings, res.Users, res.LargestMeeting, res.Videos = st.Meetings, st.Users, st.LargestMeeting, st.Videos
+	missLimit := p.cfg.MissLimit
 	if srv.State == scalelite.ServerCordoned && res.Load == 0 {
 		disabled := scalelite.ServerDisabled
 		res.State = &disabled
+		// Drained: the server leaves service with this poll and will not be reconciled again.
+		// A meeting it no longer lists has ended on a healthy server; end it now rather than
+		// leave it recoverable (a join would re-create a meeting that is over).
+		missLimit = 1
 	}
 
-	if !needReconcile {
+	if !needReconcile || !res.Online || srv.State == scalelite.ServerDisabled {
 		return 0, nil
 	}
-	ended, err := p.store.Reconcile(ctx, srv.ID, seenIDs, p.cfg.MissLimit, now.Add(-p.cfg.ReconcileGrace), now)
+	// The state read at the start of the round may be stale: a panic disables the server before
+	// ending its meetings on BBB, so an answer without them comes with the server disabled.
+	if cur, err := p.store.Server(ctx, srv.ID); err != nil || cur.State == scalelite.ServerDisabled {
+		if err != nil && !scalelite.IsNotFound(err) {
+			return 0, fmt.Errorf("reconcile meetings of %s: %w", srv.ID, err)
+		}
+		return 0, nil
+	}
+	ended, err := p.store.Reconcile(ctx, srv.ID, seenIDs, missLimit, now.Add(-p.cfg.ReconcileGrace), now)
 	if err != nil {
 		return 0, fmt.Errorf("reconcile meetings of %s: %w", srv.ID, err)
 	}

@@ -245,16 +245,35 @@ func operatorScenario(t *testing.T, c *cliEnv, dsn string) {
 			t.Errorf("meeting still running on BBB after disable")
 		}
 	}
+	// Ended on BBB, its row stays running: recoverable on its next create or join.
+	if m, err := store.Meeting(ctx, "cli-meeting"); err != nil || m.ServerID != id0 {
+		t.Errorf("cli-meeting after disable: %+v, %v; want its row running", m, err)
+	}
 	c.ok("servers", "enable", id0)
 
-	// panic --keep-state.
+	// panic --keep-state: cli-meeting, not recovered, is the re-enabled server's again.
 	placeTestMeeting(t, store, id0, "panic-meeting")
-	if out := c.ok("servers", "panic", id0, "--keep-state"); out != "Clearing Meeting id=panic-meeting\nOK\n" {
+	if out := c.ok("servers", "panic", id0, "--keep-state"); out != "Clearing Meeting id=cli-meeting\nClearing Meeting id=panic-meeting\nOK\n" {
 		t.Errorf("panic: %q", out)
 	}
 	if srv, _ := store.Server(ctx, id0); srv.State != scalelite.ServerEnabled {
 		t.Errorf("panic --keep-state changed the state to %s", srv.State)
 	}
+	// panic: same output, the server disabled, the meetings' rows still running (recoverable)
+	// until `meetings end` ends them in our records.
+	if out := c.ok("servers", "panic", id0); out != "Clearing Meeting id=cli-meeting\nClearing Meeting id=panic-meeting\nOK\n" {
+		t.Errorf("panic: %q", out)
+	}
+	if srv, _ := store.Server(ctx, id0); srv.State != scalelite.ServerDisabled {
+		t.Errorf("panic left the state %s", srv.State)
+	}
+	if n, _ := store.CountMeetings(ctx, scalelite.MeetingFilter{ServerIDs: []string{id0}}); n != 2 {
+		t.Errorf("%d meeting rows running after panic, want 2 (recoverable)", n)
+	}
+	if out := c.ok("meetings", "end", "cli-meeting", "panic-meeting", "--yes"); !strings.Contains(out, "Ended meeting id=cli-meeting") || !strings.Contains(out, "Ended meeting id=panic-meeting") {
+		t.Errorf("meetings end of recoverable meetings: %q", out)
+	}
+	c.ok("servers", "enable", id0)
 
 	// meetings end asks too.
 	placeTestMeeting(t, store, id1, "end-me")

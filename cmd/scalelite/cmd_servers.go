@@ -34,7 +34,7 @@ func serversCommand(e *env) *cli.Command {
 				},
 				Action: e.opsAction(2, 2, addServer),
 			},
-			{Name: "remove", Usage: "remove a server (its meetings are ended in our records by the next poll; panic first to end them on BBB)", ArgsUsage: "ID", Flags: []cli.Flag{jsonFlag}, Action: e.opsAction(1, 1, removeServer)},
+			{Name: "remove", Usage: "remove a server (its meetings stay recoverable: re-created elsewhere on their next create or join; panic first to end them on BBB)", ArgsUsage: "ID", Flags: []cli.Flag{jsonFlag}, Action: e.opsAction(1, 1, removeServer)},
 			{
 				Name: "update", Usage: "change a server's secret, load multiplier or tag", ArgsUsage: "ID",
 				Flags: []cli.Flag{
@@ -47,12 +47,12 @@ func serversCommand(e *env) *cli.Command {
 			},
 			{Name: "enable", Usage: "let a server take new meetings", ArgsUsage: "ID", Flags: []cli.Flag{jsonFlag}, Action: e.opsAction(1, 1, stateAction("enableServer"))},
 			{Name: "cordon", Usage: "keep a server's meetings but send it no new ones (disabled once empty)", ArgsUsage: "ID", Flags: []cli.Flag{jsonFlag}, Action: e.opsAction(1, 1, stateAction("cordonServer"))},
-			{Name: "disable", Usage: "take a server out of service; with meetings, asks to end them first", ArgsUsage: "ID", Flags: []cli.Flag{yesFlag, jsonFlag}, Action: e.opsAction(1, 1, disableServer)},
+			{Name: "disable", Usage: "take a server out of service; with meetings, asks, then ends them on BBB (they are re-created elsewhere on their next create or join)", ArgsUsage: "ID", Flags: []cli.Flag{yesFlag, jsonFlag}, Action: e.opsAction(1, 1, disableServer)},
 			{
-				Name: "panic", Usage: "end every meeting of a server and disable it", ArgsUsage: "ID",
+				Name: "panic", Usage: "end every meeting of a server on BBB and disable it (the meetings are re-created elsewhere on their next create or join)", ArgsUsage: "ID",
 				Flags: []cli.Flag{
 					&cli.BoolFlag{Name: "keep-state", Usage: "do not disable the server"},
-					&cli.BoolFlag{Name: "skip-end", Usage: "end the meetings in our records only (no end calls to BBB)"}, jsonFlag,
+					&cli.BoolFlag{Name: "skip-end", Usage: "send no end calls to BBB (the server's meetings still become recoverable once it is disabled)"}, jsonFlag,
 				},
 				Action: e.opsAction(1, 1, panicServer),
 			},
@@ -61,7 +61,7 @@ func serversCommand(e *env) *cli.Command {
 			{
 				Name: "sync", Usage: "make the pool match a YAML file (Scalelite's servers:sync)", ArgsUsage: "FILE|-",
 				Flags: []cli.Flag{
-					&cli.StringFlag{Name: "mode", Value: "cordon", Usage: "unlisted servers: keep, cordon (remove when empty) or force (end meetings, remove)"},
+					&cli.StringFlag{Name: "mode", Value: "cordon", Usage: "unlisted servers: keep, cordon (remove when empty) or force (end meetings on BBB, remove; the meetings stay recoverable)"},
 					&cli.BoolFlag{Name: "dry-run", Usage: "print the plan, change nothing"}, jsonFlag,
 				},
 				Action: e.opsAction(1, 1, syncServers),

@@ -149,13 +149,19 @@ func (s *ServerService) Cordon(ctx context.Context, id string) (*Server, error) 
 }
 
 // Disable takes the server out of service. A server with running meetings (in our records, or
-// listed by its last poll) is refused with
-// ECONFLICT unless force is set (Scalelite asks for confirmation); forced, its meetings are ended
-// (in our records, then on BBB) first.
+// listed by its last poll) is refused with ECONFLICT unless force is set (Scalelite asks for
+// confirmation); forced, it is panicked: disabled, then its meetings are ended on BBB while
+// their rows stay running, so the next create or join of each re-creates it on another server
+// (Scalelite forgets them). An already disabled server stays disabled without a question: its
+// remaining rows are recoverable meetings, not meetings in progress there.
 func (s *ServerService) Disable(ctx context.Context, id string, force bool) (*Server, PanicResult, error) {
 	srv, err := s.Store.Server(ctx, id)
 	if err != nil {
 		return nil, PanicResult{}, fmt.Errorf("disable server %s: %w", id, err)
+	}
+	if srv.State == ServerDisabled {
+		srv, err = s.setState(ctx, id, ServerDisabled)
+		return srv, PanicResult{}, err
 	}
 	n, err := s.Store.CountMeetings(ctx, MeetingFilter{ServerIDs: []string{srv.ID}})
 	if err != nil {
@@ -180,46 +186,57 @@ func (s *ServerService) Disable(ctx context.Context, id string, force bool) (*Se
 
 // PanicResult tells what Panic did.
 type PanicResult struct {
-	Ended []*Meeting // meetings ended in our records
+	// Ended are the meetings cleared from the server: ended on BBB (unless skipEnd). Their rows
+	// stay running in our records: they are recoverable (see Panic).
+	Ended []*Meeting
 	// EndErrors are the BBB end calls that failed (they do not stop the panic). A server that
 	// no longer knows a meeting (ENOTFOUND) is not a failure: the meeting is over either way.
 	EndErrors []error
 }
 
-// Panic ends every meeting of the server in our records and then on BBB (unless skipEnd), and
-// disables the server unless keepState. Unlike Scalelite, one failing end call does not abort
-// the others; the failures are returned in the result. An end call answered "notFound" (the
-// meeting had already ended on BBB) is not a failure.
+// Panic clears the server: it disables it (unless keepState), then ends each of its meetings on
+// BBB (unless skipEnd). Unlike Scalelite, the meetings are not forgotten: their rows stay running,
+// pointing at the server, so on a disabled (or offline, or removed) server the next create or join
+// of each re-creates it on a healthy server from its stored create parameters (same meetingID,
+// passwords, voice bridge, slides); the poller ends those not recovered within the meeting TTL.
+// With keepState the server stays joinable, so its rows stay with it: the next create re-creates
+// the meeting there, and the poller's reconciliation ends the rest as meetings gone from a healthy
+// server. Only `meetings end` (MeetingService.EndMeetings) ends meetings in our records.
+//
+// The server is disabled before the end calls so that no create or join is sent to it while its
+// meetings are being ended. One failing end call does not abort the others (Scalelite aborts);
+// the failures are returned in the result. An end call answered "notFound" (the meeting had
+// already ended on BBB) is not a failure.
 func (s *ServerService) Panic(ctx context.Context, id string, keepState, skipEnd bool) (PanicResult, error) {
 	srv, err := s.Store.Server(ctx, id)
 	if err != nil {
 		return PanicResult{}, fmt.Errorf("panic server %s: %w", id, err)
 	}
-	ended, err := s.Store.EndServerMeetings(ctx, srv.ID, s.now())
+	meetings, err := s.Store.Meetings(ctx, MeetingFilter{ServerIDs: []string{srv.ID}})
 	if err != nil {
-		return PanicResult{}, fmt.Errorf("panic server %s: end meetings: %w", id, err)
-	}
-	res := PanicResult{Ended: ended}
-	for _, m := range ended {
-		s.publishMeeting(ctx, m, "ended", "server panicked")
-		if skipEnd || s.Ender == nil {
-			continue
-		}
-		if err := s.Ender.EndMeeting(ctx, srv, m.MeetingID, m.ModeratorPW); err != nil && !IsNotFound(err) {
-			res.EndErrors = append(res.EndErrors, fmt.Errorf("end meeting %s on %s: %w", m.MeetingID, srv.ID, err))
-		}
+		return PanicResult{}, fmt.Errorf("panic server %s: list meetings: %w", id, err)
 	}
 	if !keepState && srv.State != ServerDisabled {
 		if srv, err = s.setState(ctx, id, ServerDisabled); err != nil {
-			return res, err
+			return PanicResult{}, fmt.Errorf("panic server %s: %w", id, err)
 		}
 	}
-	s.publish(ctx, "panicked", srv, fmt.Sprintf("%d meeting(s) ended", len(ended)))
+	res := PanicResult{Ended: meetings}
+	for _, m := range meetings {
+		if !skipEnd && s.Ender != nil {
+			if err := s.Ender.EndMeeting(ctx, srv, m.MeetingID, m.ModeratorPW); err != nil && !IsNotFound(err) {
+				res.EndErrors = append(res.EndErrors, fmt.Errorf("end meeting %s on %s: %w", m.MeetingID, srv.ID, err))
+			}
+		}
+		s.publishMeeting(ctx, m, "cleared", "server panicked: recoverable on its next create or join")
+	}
+	s.publish(ctx, "panicked", srv, fmt.Sprintf("%d meeting(s) cleared", len(meetings)))
 	return res, nil
 }
 
-// Remove deletes the server. Its running meetings stay in our records until the poller's next
-// round ends them (a removed server cannot be polled); panic first to end them on BBB.
+// Remove deletes the server. Its running meetings stay in our records, recoverable: the next
+// create or join of each re-creates it on another server, and the poller ends those not
+// recovered within the meeting TTL. Remove sends no end call: panic first to end them on BBB.
 func (s *ServerService) Remove(ctx context.Context, id string) error {
 	srv, err := s.Store.Server(ctx, id)
 	if err != nil {

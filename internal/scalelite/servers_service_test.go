@@ -15,16 +15,18 @@ import (
 // endRecorder is a MeetingEnder that records the calls, fails for listed meetings and answers
 // ENOTFOUND (BBB's notFound) for meetings listed in gone.
 type endRecorder struct {
-	mu    sync.Mutex
-	calls []string
-	fail  map[string]bool
-	gone  map[string]bool
+	mu     sync.Mutex
+	calls  []string
+	fail   map[string]bool
+	gone   map[string]bool
+	states []scalelite.ServerState // the server's state at each call
 }
 
 func (r *endRecorder) EndMeeting(_ context.Context, srv *scalelite.Server, meetingID, moderatorPW string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.calls = append(r.calls, srv.ID+"/"+meetingID+"/"+moderatorPW)
+	r.states = append(r.states, srv.State)
 	if r.fail[meetingID] {
 		return errors.New("connection refused")
 	}
@@ -194,8 +196,17 @@ func TestServerServiceDisable(t *testing.T) {
 		if len(ender.calls) != 1 || ender.calls[0] != "busy/m1/mp-m1" {
 			t.Errorf("end calls = %q", ender.calls)
 		}
-		if _, err := store.Meeting(ctx, "m1"); !scalelite.IsNotFound(err) {
-			t.Errorf("meeting still running after forced disable: %v", err)
+		// The meeting was ended on BBB but its row stays running: the next create or join
+		// re-creates it on another server.
+		if m, err := store.Meeting(ctx, "m1"); err != nil || m.ServerID != busy.ID {
+			t.Errorf("meeting after forced disable: %+v, %v; want its row running (recoverable)", m, err)
+		}
+		// Disabling it again does not ask: its rows are recoverable meetings, not meetings there.
+		if s, res, err := svc.Disable(ctx, busy.ID, false); err != nil || s.State != scalelite.ServerDisabled || len(res.Ended) != 0 {
+			t.Errorf("disable a disabled server: %v, %+v, %v", s, res, err)
+		}
+		if len(ender.calls) != 1 {
+			t.Errorf("end calls = %q, want no more", ender.calls)
 		}
 	})
 }
@@ -250,8 +261,15 @@ func TestServerServicePanic(t *testing.T) {
 				if srv.State != tt.wantState {
 					t.Errorf("state = %s, want %s", srv.State, tt.wantState)
 				}
-				if n, _ := store.CountMeetings(ctx, scalelite.MeetingFilter{ServerIDs: []string{id}}); n != 0 {
-					t.Errorf("%d meetings still running", n)
+				// The rows stay running on the server (recoverable), whatever the flags.
+				if n, _ := store.CountMeetings(ctx, scalelite.MeetingFilter{ServerIDs: []string{id}}); n != 3 {
+					t.Errorf("%d meetings running on the server, want 3 (recoverable)", n)
+				}
+				// The server is disabled before the end calls, so nothing is sent to it meanwhile.
+				for _, st := range ender.states {
+					if st != tt.wantState {
+						t.Errorf("end call made while the server was %s, want %s", st, tt.wantState)
+					}
 				}
 				if _, err := store.Meeting(ctx, id+"-m3"); err != nil {
 					t.Errorf("meeting on another server was touched: %v", err)
@@ -276,7 +294,7 @@ func TestServerServiceRemove(t *testing.T) {
 		if err := svc.Remove(ctx, srv.ID); !scalelite.IsNotFound(err) {
 			t.Errorf("second remove: %v, want not found", err)
 		}
-		// Its meetings stay until the poller ends them.
+		// Its meetings stay, recoverable, until recovered or ended by the poller after the TTL.
 		if _, err := store.Meeting(ctx, "left-behind"); err != nil {
 			t.Errorf("meeting of removed server: %v", err)
 		}

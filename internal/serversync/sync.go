@@ -15,7 +15,11 @@ type Mode string
 const (
 	ModeKeep   Mode = "keep"   // leave them alone
 	ModeCordon Mode = "cordon" // remove the empty ones, cordon the others (Scalelite's default)
-	ModeForce  Mode = "force"  // cordon, end their meetings, remove
+	// ModeForce cordons them, ends their meetings on BBB (a panic: the server is disabled first)
+	// and removes them. The meetings' rows stay running, recoverable as after any panic: the
+	// next create or join re-creates each on a listed server (Scalelite forgets them); only
+	// `meetings end` ends meetings in our records.
+	ModeForce Mode = "force"
 )
 
 // ParseMode reads a mode name; "" is cordon.
@@ -174,6 +178,7 @@ func diff(srv *scalelite.Server, e *Entry) []string {
 // Apply carries out a plan in order and stops at the first failure.
 func (s *Syncer) Apply(ctx context.Context, plan Plan) error {
 	svc := s.Servers
+	cleared := map[string]map[string]bool{} // server id -> meetings its end-meetings step cleared
 	for _, a := range plan.Actions {
 		var err error
 		switch a.Kind {
@@ -193,17 +198,17 @@ func (s *Syncer) Apply(ctx context.Context, plan Plan) error {
 			_, err = svc.Cordon(ctx, a.ServerID)
 		case ActEnd:
 			var res scalelite.PanicResult
-			res, err = svc.Panic(ctx, a.ServerID, true, false)
+			res, err = svc.Panic(ctx, a.ServerID, false, false)
+			cleared[a.ServerID] = map[string]bool{}
+			for _, m := range res.Ended {
+				cleared[a.ServerID][m.MeetingID] = true
+			}
 			if err == nil && len(res.EndErrors) > 0 {
 				err = fmt.Errorf("%d end call(s) failed, first: %w", len(res.EndErrors), res.EndErrors[0])
 			}
 		case ActRemove:
 			if plan.Mode == ModeForce {
-				var n int
-				n, err = svc.Store.CountMeetings(ctx, scalelite.MeetingFilter{ServerIDs: []string{a.ServerID}})
-				if err == nil && n > 0 {
-					err = scalelite.Errorf(scalelite.ECONFLICT, "%d new meeting(s) appeared on the server meanwhile", n)
-				}
+				err = noNewMeetings(ctx, svc.Store, a.ServerID, cleared[a.ServerID])
 			}
 			if err == nil {
 				err = svc.Remove(ctx, a.ServerID)
@@ -214,6 +219,25 @@ func (s *Syncer) Apply(ctx context.Context, plan Plan) error {
 		if err != nil {
 			return fmt.Errorf("sync: %s: %w", a, err)
 		}
+	}
+	return nil
+}
+
+// noNewMeetings fails with ECONFLICT when the server has running meetings other than the ones
+// its end-meetings step cleared (those stay running, recoverable, and go with the removal).
+func noNewMeetings(ctx context.Context, store scalelite.ServerServiceStore, serverID string, cleared map[string]bool) error {
+	running, err := store.Meetings(ctx, scalelite.MeetingFilter{ServerIDs: []string{serverID}})
+	if err != nil {
+		return fmt.Errorf("list meetings of %s: %w", serverID, err)
+	}
+	n := 0
+	for _, m := range running {
+		if !cleared[m.MeetingID] {
+			n++
+		}
+	}
+	if n > 0 {
+		return scalelite.Errorf(scalelite.ECONFLICT, "%d new meeting(s) appeared on the server meanwhile", n)
 	}
 	return nil
 }

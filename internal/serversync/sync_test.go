@@ -268,3 +268,72 @@ func equalMaps(a, b map[string]string) bool {
 	}
 	return true
 }
+
+// Force mode ends the meetings of the servers it removes on BBB, but their rows stay running
+// (recoverable, as after a panic): the next create or join re-creates them on a listed server.
+// A meeting that appears on a server after the plan was made stops the removal.
+func TestSyncForceKeepsMeetingsRecoverable(t *testing.T) {
+	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
+		ctx := context.Background()
+		s, ender := pool(t, store)
+		if _, err := s.Sync(ctx, []byte(syncDoc), ModeForce, false); err != nil {
+			t.Fatal(err)
+		}
+		if len(ender.calls) != 1 || ender.calls[0] != "drop-busy/busy-meeting" {
+			t.Errorf("end calls = %q", ender.calls)
+		}
+		if m, err := store.Meeting(ctx, "busy-meeting"); err != nil || m.ServerID != "drop-busy" {
+			t.Errorf("busy-meeting after force sync: %+v, %v; want running (recoverable) on the removed server", m, err)
+		}
+
+		store = dbFor(t, store)
+		s, _ = pool(t, store)
+		entries, err := Parse([]byte(syncDoc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan, err := s.Plan(ctx, entries, ModeForce)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := store.RecordPoll(ctx, "drop-empty", scalelite.PollResult{Online: true}); err != nil {
+			t.Fatal(err)
+		}
+		placeOn(t, store, "drop-empty", "late")
+		err = s.Apply(ctx, plan)
+		if scalelite.ErrorCode(err) != scalelite.ECONFLICT || !strings.Contains(err.Error(), "remove drop-empty") {
+			t.Errorf("apply with a new meeting: %v, want conflict on remove drop-empty", err)
+		}
+		if _, err := store.Server(ctx, "drop-empty"); err != nil {
+			t.Errorf("drop-empty removed: %v", err)
+		}
+	})
+}
+
+func placeOn(t *testing.T, store *db.DB, serverID, meetingID string) {
+	t.Helper()
+	_, err := store.PlaceMeeting(context.Background(), scalelite.PlaceRequest{
+		Meeting:      scalelite.Meeting{MeetingID: meetingID, ModeratorPW: "mp"},
+		KeepExisting: func(*scalelite.Meeting, *scalelite.Server) bool { return true },
+		Select: func(c []*scalelite.Server) (*scalelite.Server, string, error) {
+			for _, s := range c {
+				if s.ID == serverID {
+					return s, "test", nil
+				}
+			}
+			return nil, "", scalelite.Errorf(scalelite.EUNAVAILABLE, "%s not a candidate", serverID)
+		},
+		VoiceBridges: func() []string { return scalelite.VoiceBridgeCandidates(meetingID, 9, "") },
+		Reservation:  1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func dbFor(t *testing.T, store *db.DB) *db.DB {
+	if store.Dialect() == "postgres" {
+		return dbtest.Postgres(t)
+	}
+	return dbtest.SQLite(t)
+}

@@ -82,6 +82,7 @@ func pollerConfig(c *config.Config) poller.Config {
 		UnhealthyThreshold: c.Poller.UnhealthyThreshold,
 		Timeouts:           timeouts(c.BBB),
 		Load:               loadPolicy(c.Load),
+		MeetingTTL:         c.Poller.MeetingTTL,
 	}
 }
 

@@ -129,6 +129,9 @@ type Poller struct {
 	Threads            int
 	HealthyThreshold   int
 	UnhealthyThreshold int
+	// MeetingTTL is DEFAULT_MEETING_TTL: how long a meeting whose server left service (offline,
+	// disabled or removed) stays recoverable before the poller ends it.
+	MeetingTTL time.Duration
 }
 
 // Recordings configures the recording API, playback and the importer role.
@@ -233,6 +236,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		Threads:            r.integer("POLLER_THREADS", 5, 1),
 		HealthyThreshold:   r.integer("SERVER_HEALTHY_THRESHOLD", 1, 1),
 		UnhealthyThreshold: r.integer("SERVER_UNHEALTHY_THRESHOLD", 2, 1),
+		MeetingTTL:         r.positiveSeconds("DEFAULT_MEETING_TTL", 86400),
 	}
 
 	c.Recordings = Recordings{

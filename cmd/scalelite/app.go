@@ -74,8 +74,9 @@ type app struct {
 	locker   scalelite.Locker
 	tokens   scalelite.TokenStore
 	registry *prometheus.Registry
-	recs     *recordingsKit // built on first use by recordings()
-	closers  []func()       // run in reverse order by close
+	recs     *recordingsKit           // built on first use by recordings()
+	keys     *scalelite.APIKeyService // built on first use by apiKeys()
+	closers  []func()                 // run in reverse order by close
 }
 
 // openApp connects to everything the roles share. Close it when done.
@@ -125,11 +126,26 @@ func openApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (_ *a
 	return a, nil
 }
 
+// close waits for the API keys' background last-use writes (callers stop serving first), then
+// releases everything in reverse order of creation.
 func (a *app) close() {
+	if a.keys != nil {
+		a.keys.WaitLastUse()
+	}
 	for i := len(a.closers) - 1; i >= 0; i-- {
 		a.closers[i]()
 	}
 	a.closers = nil
+}
+
+// apiKeys returns the process's one API key service (the control plane's and the commands'),
+// so that close can wait for the last-use writes it starts in the background.
+func (a *app) apiKeys() *scalelite.APIKeyService {
+	if a.keys == nil {
+		a.keys = scalelite.NewAPIKeyService(a.store, a.store, a.cfg.Admin.APIKey)
+		a.keys.Logger = a.logger.With("component", "api-keys")
+	}
+	return a.keys
 }
 
 // migrate applies pending migrations under the cluster-wide lock, or, with AUTO_MIGRATE=false,

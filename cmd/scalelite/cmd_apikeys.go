@@ -32,9 +32,7 @@ func apiKeysCommand(e *env) *cli.Command {
 	}
 }
 
-func (o *ops) apiKeys() *scalelite.APIKeyService {
-	return scalelite.NewAPIKeyService(o.app.store, o.app.store, o.cfg.Admin.APIKey)
-}
+func (o *ops) apiKeys() *scalelite.APIKeyService { return o.app.apiKeys() }
 
 // apiKeyJSON is a key as the commands print it with --json (never the hash).
 type apiKeyJSON struct {
@@ -43,11 +41,13 @@ type apiKeyJSON struct {
 	Scope     string     `json:"scope"`
 	CreatedAt time.Time  `json:"createdAt"`
 	RevokedAt *time.Time `json:"revokedAt,omitempty"`
-	Key       string     `json:"key,omitempty"`
+	// LastUsedAt is the key's last recorded use (written at most once a minute per key).
+	LastUsedAt *time.Time `json:"lastUsedAt,omitempty"`
+	Key        string     `json:"key,omitempty"`
 }
 
 func toAPIKeyJSON(k *scalelite.APIKey) apiKeyJSON {
-	return apiKeyJSON{ID: k.ID, Name: k.Name, Scope: string(k.Scope), CreatedAt: k.CreatedAt, RevokedAt: k.RevokedAt}
+	return apiKeyJSON{ID: k.ID, Name: k.Name, Scope: string(k.Scope), CreatedAt: k.CreatedAt, RevokedAt: k.RevokedAt, LastUsedAt: k.LastUsedAt}
 }
 
 func createAPIKey(ctx context.Context, o *ops, cmd *cli.Command, _ []string) error {
@@ -89,7 +89,12 @@ func listAPIKeys(ctx context.Context, o *ops, cmd *cli.Command, _ []string) erro
 		if k.RevokedAt != nil {
 			status = "revoked " + k.RevokedAt.UTC().Format(time.RFC3339)
 		}
-		o.printf("id: %s\n\tname: %s\n\tscope: %s\n\tcreated: %s\n\t%s\n", k.ID, k.Name, k.Scope, k.CreatedAt.UTC().Format(time.RFC3339), status)
+		lastUsed := "never"
+		if k.LastUsedAt != nil {
+			lastUsed = k.LastUsedAt.UTC().Format(time.RFC3339)
+		}
+		o.printf("id: %s\n\tname: %s\n\tscope: %s\n\tcreated: %s\n\tlast used: %s\n\t%s\n",
+			k.ID, k.Name, k.Scope, k.CreatedAt.UTC().Format(time.RFC3339), lastUsed, status)
 	}
 	return nil
 }

@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/scalelite-go/scalelite/db"
 	"github.com/scalelite-go/scalelite/db/dbtest"
@@ -96,5 +99,68 @@ func TestAPIKeyCommands(t *testing.T) {
 				t.Errorf("audited actions = %v, want 4 createApiKey (2 failed) and 2 revokeApiKey (1 failed)", actions)
 			}
 		})
+	}
+}
+
+// TestServeRecordsAPIKeyUse uses a key against a running serve and stops it at once: shutdown
+// waits for the background last-use write, so api-keys list shows it afterwards.
+func TestServeRecordsAPIKeyUse(t *testing.T) {
+	env := sqliteEnv(t)
+	out, stderr, err := runCmd(t, env, "api-keys", "create", "--scope", "readonly", "--name", "console", "--json")
+	if err != nil {
+		t.Fatalf("api-keys create: %v\n%s", err, stderr)
+	}
+	var created apiKeyJSON
+	if err := json.Unmarshal([]byte(out), &created); err != nil {
+		t.Fatal(err)
+	}
+	list := func() (string, []apiKeyJSON) {
+		t.Helper()
+		text, stderr, err := runCmd(t, env, "api-keys", "list")
+		if err != nil {
+			t.Fatalf("api-keys list: %v\n%s", err, stderr)
+		}
+		js, stderr, err := runCmd(t, env, "api-keys", "list", "--json")
+		if err != nil {
+			t.Fatalf("api-keys list --json: %v\n%s", err, stderr)
+		}
+		var keys []apiKeyJSON
+		if err := json.Unmarshal([]byte(js), &keys); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(js, "lastUsedAt") != (len(keys) == 1 && keys[0].LastUsedAt != nil) {
+			t.Errorf("lastUsedAt should appear only when set: %s", js)
+		}
+		return text, keys
+	}
+	if text, keys := list(); !strings.Contains(text, "\tlast used: never\n") || len(keys) != 1 || keys[0].LastUsedAt != nil {
+		t.Fatalf("before any use: %q, %+v", text, keys)
+	}
+
+	s := start(t, env, "serve", "--roles", "api")
+	base := s.stdout.wait(t, listening, s.done)[1]
+	before := time.Now().Add(-time.Second)
+	req, _ := http.NewRequest(http.MethodPost, base+"/graphql", strings.NewReader(`{"query":"{apiKeys{name}}"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+created.Key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"name":"console"`) {
+		t.Fatalf("graphql with the key: %d %s", resp.StatusCode, body)
+	}
+	if err := s.stop(t); err != nil {
+		t.Fatalf("serve ended with %v; stderr:\n%s", err, s.stderr)
+	}
+
+	text, keys := list()
+	if len(keys) != 1 || keys[0].LastUsedAt == nil || keys[0].LastUsedAt.Before(before) {
+		t.Fatalf("after a use and shutdown: %+v (stderr of serve:\n%s)", keys, s.stderr)
+	}
+	if want := "\tlast used: " + keys[0].LastUsedAt.UTC().Format(time.RFC3339) + "\n"; !strings.Contains(text, want) {
+		t.Errorf("api-keys list = %q, want a line %q", text, want)
 	}
 }

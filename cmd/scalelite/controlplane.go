@@ -44,7 +44,7 @@ func (a *app) controlPlaneMounts() ([]server.Mount, error) {
 		TenantService:    tenants,
 		MeetingService:   scalelite.NewMeetingService(a.store, backend, a.pub, time.Now, a.logger),
 		RecordingService: recs,
-		APIKeyService:    scalelite.NewAPIKeyService(a.store, a.store, cfg.Admin.APIKey),
+		APIKeyService:    a.apiKeys(),
 		Events:           a.sub,
 		Logger:           a.logger,
 	})

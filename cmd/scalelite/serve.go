@@ -129,7 +129,8 @@ func (in *instance) baseURL() string {
 }
 
 // run serves until ctx ends or a role fails, then shuts down in order: HTTP first (in-flight
-// requests finish), then the background roles, then the stores.
+// requests finish), then the background roles, then (close) the API keys' last-use writes still
+// running, then the stores.
 func (in *instance) run(ctx context.Context) error {
 	defer in.close()
 	stopCtx, stop := context.WithCancelCause(ctx)

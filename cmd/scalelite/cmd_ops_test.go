@@ -414,6 +414,7 @@ func TestOperatorCommandsHelp(t *testing.T) {
 		{"servers", "tag"}, {"servers", "sync"}, {"servers", "yaml"}, {"servers", "add-all"}, {"servers", "meetings"},
 		{"status"}, {"poll"}, {"meetings"}, {"meetings", "list"}, {"meetings", "end"}, {"meetings", "info"},
 		{"tenants"}, {"tenants", "add"}, {"tenants", "update"}, {"tenants", "remove"},
+		{"tenants", "update-lrs-basic"}, {"tenants", "update-lrs-kc"},
 		{"tenant-settings"}, {"tenant-settings", "add"}, {"tenant-settings", "remove"},
 	} {
 		out := c.ok(append(args, "--help")...)

@@ -79,3 +79,57 @@ func testAudit(t *testing.T, newStore func(t *testing.T) scalelite.Store) {
 		t.Errorf("page 2: total %d, %+v", total, entries)
 	}
 }
+
+// testTouchAPIKey: TouchAPIKey records a key's last use, never moves it backwards, leaves the
+// other keys alone and gives ENOTFOUND for an unknown id.
+func testTouchAPIKey(t *testing.T, newStore func(t *testing.T) scalelite.Store) {
+	ctx := context.Background()
+	s := newStore(t)
+	k := &scalelite.APIKey{Name: "console", Hash: "cc33", Scope: scalelite.ScopeReadOnly, CreatedAt: t0}
+	must(t, "CreateAPIKey", s.CreateAPIKey(ctx, k))
+	other := &scalelite.APIKey{Name: "other", Hash: "dd44", Scope: scalelite.ScopeAdmin, CreatedAt: t0}
+	must(t, "CreateAPIKey other", s.CreateAPIKey(ctx, other))
+
+	east := time.FixedZone("UTC+2", 2*60*60)
+	steps := []struct {
+		name string
+		at   time.Time
+		want time.Time
+	}{
+		{"first use", t0.Add(time.Minute), t0.Add(time.Minute)},
+		{"later", t0.Add(2*time.Minute + 250*time.Microsecond), t0.Add(2*time.Minute + 250*time.Microsecond)},
+		{"earlier", t0.Add(90 * time.Second), t0.Add(2*time.Minute + 250*time.Microsecond)},
+		{"same time", t0.Add(2*time.Minute + 250*time.Microsecond), t0.Add(2*time.Minute + 250*time.Microsecond)},
+		{"earlier in another zone", t0.Add(time.Minute).In(east), t0.Add(2*time.Minute + 250*time.Microsecond)},
+		{"later in another zone", t0.Add(time.Hour).In(east), t0.Add(time.Hour)},
+		{"before creation", t0.Add(-time.Hour), t0.Add(time.Hour)},
+	}
+	for _, st := range steps {
+		must(t, "TouchAPIKey "+st.name, s.TouchAPIKey(ctx, k.ID, st.at))
+		got, err := s.APIKeyByHash(ctx, "cc33")
+		must(t, "APIKeyByHash after "+st.name, err)
+		if got.LastUsedAt == nil || !sameTime(*got.LastUsedAt, st.want) {
+			t.Errorf("%s: LastUsedAt = %v, want %v", st.name, got.LastUsedAt, st.want)
+		}
+	}
+
+	list, err := s.APIKeys(ctx)
+	must(t, "APIKeys", err)
+	last := map[string]*time.Time{}
+	for _, key := range list {
+		last[key.ID] = key.LastUsedAt
+	}
+	if got := last[k.ID]; got == nil || !sameTime(*got, t0.Add(time.Hour)) {
+		t.Errorf("APIKeys: LastUsedAt of the touched key = %v, want %v", got, t0.Add(time.Hour))
+	}
+	if got, ok := last[other.ID]; !ok || got != nil {
+		t.Errorf("APIKeys: LastUsedAt of the other key = %v (listed %v), want nil", got, ok)
+	}
+
+	wantCode(t, "TouchAPIKey unknown id", s.TouchAPIKey(ctx, "no-such-key", t0.Add(2*time.Hour)), scalelite.ENOTFOUND)
+	got, err := s.APIKeyByHash(ctx, "dd44")
+	must(t, "APIKeyByHash other", err)
+	if got.LastUsedAt != nil {
+		t.Errorf("touching an unknown id changed another key: %v", got.LastUsedAt)
+	}
+}

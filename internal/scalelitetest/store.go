@@ -30,6 +30,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) scalelite.Store) {
 		{"RecordingFilters", testRecordingFilters},
 		{"RecordingExtras", testRecordingExtras},
 		{"APIKeys", testAPIKeys},
+		{"TouchAPIKey", testTouchAPIKey},
 		{"Audit", testAudit},
 	}
 	for _, g := range groups {

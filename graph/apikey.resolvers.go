@@ -42,6 +42,18 @@ func (r *queryResolver) APIKeys(ctx context.Context) ([]*scalelite.APIKey, error
 	return r.APIKeyService.List(ctx)
 }
 
+func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
+	p, err := viewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v := &model.Viewer{Name: p.Name, Scope: string(p.Scope), Admin: p.Admin(), ReadOnly: p.Scope == scalelite.ScopeReadOnly}
+	if name, ok := p.Scope.Tenant(); ok {
+		v.Tenant = &name
+	}
+	return v, nil
+}
+
 func (r *Resolver) ApiKey() generated.ApiKeyResolver { return &apiKeyResolver{r} }
 
 type apiKeyResolver struct{ *Resolver }

@@ -199,6 +199,7 @@ type ComplexityRoot struct {
 		Servers       func(childComplexity int, filter *scalelite.ServerFilter) int
 		Tenant        func(childComplexity int, id string) int
 		Tenants       func(childComplexity int) int
+		Viewer        func(childComplexity int) int
 	}
 
 	Recording struct {
@@ -338,6 +339,14 @@ type ComplexityRoot struct {
 		Sequence func(childComplexity int) int
 		URL      func(childComplexity int) int
 		Width    func(childComplexity int) int
+	}
+
+	Viewer struct {
+		Admin    func(childComplexity int) int
+		Name     func(childComplexity int) int
+		ReadOnly func(childComplexity int) int
+		Scope    func(childComplexity int) int
+		Tenant   func(childComplexity int) int
 	}
 }
 
@@ -1160,6 +1169,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Tenants(childComplexity), true
+	case "Query.viewer":
+		if e.ComplexityRoot.Query.Viewer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Viewer(childComplexity), true
 
 	case "Recording.createdAt":
 		if e.ComplexityRoot.Recording.CreatedAt == nil {
@@ -1789,6 +1804,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Thumbnail.Width(childComplexity), true
 
+	case "Viewer.admin":
+		if e.ComplexityRoot.Viewer.Admin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Admin(childComplexity), true
+	case "Viewer.name":
+		if e.ComplexityRoot.Viewer.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Name(childComplexity), true
+	case "Viewer.readOnly":
+		if e.ComplexityRoot.Viewer.ReadOnly == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.ReadOnly(childComplexity), true
+	case "Viewer.scope":
+		if e.ComplexityRoot.Viewer.Scope == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Scope(childComplexity), true
+	case "Viewer.tenant":
+		if e.ComplexityRoot.Viewer.Tenant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Tenant(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1929,9 +1975,32 @@ type CreatedApiKey {
   apiKey: ApiKey!
 }
 
+"""
+The API key of the request, so that clients (the web console) can hide what it may not use. The
+server checks every operation anyway.
+"""
+type Viewer {
+  "The key's name, its audit actor; ADMIN_API_KEY for the environment's admin key."
+  name: String!
+  "admin, readonly or tenant:NAME."
+  scope: String!
+  "True for admin keys: every query and mutation, secrets included."
+  admin: Boolean!
+  "True for read-only keys: every query except secrets and no mutation."
+  readOnly: Boolean!
+  """
+  The tenant name of a tenant key, null otherwise. A tenant key sees only its tenant and its
+  tenant's meetings and recordings, may end those meetings and change those recordings, and sees
+  servers and the cluster status without secrets; it cannot read the audit log or API keys.
+  """
+  tenant: String
+}
+
 extend type Query {
   "Every key, revoked ones included."
   apiKeys: [ApiKey!]!
+  "The calling key; available to every key."
+  viewer: Viewer!
 }
 
 extend type Mutation {
@@ -2246,7 +2315,12 @@ What ending a server's meetings did (panicServer, and disableServer with force).
 """
 type PanicResult {
   server: Server!
-  "The meetings ended in our records."
+  """
+  The server's meetings, ended on BBB (unless skipEndCalls). Their rows stay running in our
+  records, recoverable: the next create or join of each re-creates it on a healthy server; the
+  poller ends those not recovered within DEFAULT_MEETING_TTL. Only endMeeting ends a meeting in
+  our records.
+  """
   endedMeetings: [Meeting!]!
   "BBB end calls that failed; they do not stop the others."
   endErrors: [String!]!
@@ -2306,18 +2380,24 @@ type Mutation {
   "Adds a server; it starts disabled and offline, as in Scalelite."
   addServer(input: AddServerInput!): AddServerResult!
   updateServer(id: ID!, input: UpdateServerInput!): Server!
-  "Removes the server and returns it as it was. Its meetings stay until ended; panic it first."
+  """
+  Removes the server and returns it as it was. No end calls are sent (panic it first to end its
+  meetings on BBB); its meetings stay running in our records, recoverable on their next create or
+  join, until the poller ends them after DEFAULT_MEETING_TTL.
+  """
   removeServer(id: ID!): Server!
   enableServer(id: ID!): Server!
   """
   Disables the server. One with meetings or load is refused (CONFLICT) unless force is true; then
-  its meetings are ended first, as in panicServer.
+  it is panicked (as panicServer without keepState): disabled, its meetings ended on BBB, their
+  rows kept recoverable.
   """
   disableServer(id: ID!, force: Boolean = false): PanicResult!
   cordonServer(id: ID!): Server!
   """
-  Ends every meeting of the server (in our records, then on BBB unless skipEndCalls) and disables
-  it unless keepState.
+  Disables the server (unless keepState), then ends each of its meetings on BBB (unless
+  skipEndCalls). The meetings' rows stay running, recoverable (see PanicResult.endedMeetings);
+  Scalelite deletes them instead.
   """
   panicServer(id: ID!, keepState: Boolean = false, skipEndCalls: Boolean = false): PanicResult!
   setLoadMultiplier(id: ID!, loadMultiplier: Float!): Server!
@@ -3022,6 +3102,22 @@ func (ec *executionContext) childFields_Thumbnail(ctx context.Context, field gra
 		return ec.fieldContext_Thumbnail_sequence(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Thumbnail", field.Name)
+}
+
+func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Viewer_name(ctx, field)
+	case "scope":
+		return ec.fieldContext_Viewer_scope(ctx, field)
+	case "admin":
+		return ec.fieldContext_Viewer_admin(ctx, field)
+	case "readOnly":
+		return ec.fieldContext_Viewer_readOnly(ctx, field)
+	case "tenant":
+		return ec.fieldContext_Viewer_tenant(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -141,7 +141,10 @@ type PageInfo struct {
 // What ending a server's meetings did (panicServer, and disableServer with force).
 type PanicResult struct {
 	Server *scalelite.Server `json:"server"`
-	// The meetings ended in our records.
+	// The server's meetings, ended on BBB (unless skipEndCalls). Their rows stay running in our
+	// records, recoverable: the next create or join of each re-creates it on a healthy server; the
+	// poller ends those not recovered within DEFAULT_MEETING_TTL. Only endMeeting ends a meeting in
+	// our records.
 	EndedMeetings []*scalelite.Meeting `json:"endedMeetings"`
 	// BBB end calls that failed; they do not stop the others.
 	EndErrors []string `json:"endErrors"`
@@ -255,4 +258,21 @@ type UpdateTenantInput struct {
 	KcClientSecret *string `json:"kcClientSecret,omitempty"`
 	KcUsername     *string `json:"kcUsername,omitempty"`
 	KcPassword     *string `json:"kcPassword,omitempty"`
+}
+
+// The API key of the request, so that clients (the web console) can hide what it may not use. The
+// server checks every operation anyway.
+type Viewer struct {
+	// The key's name, its audit actor; ADMIN_API_KEY for the environment's admin key.
+	Name string `json:"name"`
+	// admin, readonly or tenant:NAME.
+	Scope string `json:"scope"`
+	// True for admin keys: every query and mutation, secrets included.
+	Admin bool `json:"admin"`
+	// True for read-only keys: every query except secrets and no mutation.
+	ReadOnly bool `json:"readOnly"`
+	// The tenant name of a tenant key, null otherwise. A tenant key sees only its tenant and its
+	// tenant's meetings and recordings, may end those meetings and change those recordings, and sees
+	// servers and the cluster status without secrets; it cannot read the audit log or API keys.
+	Tenant *string `json:"tenant,omitempty"`
 }

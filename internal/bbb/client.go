@@ -194,6 +194,35 @@ func (e responseTimeoutError) Error() string { return fmt.Sprintf("no response w
 // returncode"} wrapping ErrNoReturnCode. Network failures, timeouts, HTTP statuses >= 400 and
 // answers that are not XML give a *TransportError. Cancelling ctx aborts the call.
 func (c *Client) Do(ctx context.Context, ep Endpoint, action string, p Params, body []byte, t *Timeouts) (*Response, error) {
+	raw, status, err := c.exchange(ctx, ep, action, p, body, t)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := ParseResponse(raw)
+	if err != nil {
+		return nil, &TransportError{Op: action, Err: err, URL: ActionURL(ep, action), StatusCode: status}
+	}
+	if err := returnCodeError(resp.ReturnCode, resp.MessageKey, resp.Message); err != nil {
+		return resp, err
+	}
+	return resp, nil
+}
+
+// returnCodeError is Do's error for an answer's returncode: nil for SUCCESS, an *APIError
+// otherwise (wrapping ErrNoReturnCode when there is none).
+func returnCodeError(returnCode, messageKey, message string) error {
+	switch returnCode {
+	case "SUCCESS":
+		return nil
+	case "":
+		return &APIError{Key: "internalError", Message: ErrNoReturnCode.Error(), cause: ErrNoReturnCode}
+	}
+	return &APIError{Key: messageKey, Message: message}
+}
+
+// exchange sends the request of Do and reads the answer's body. Failures to get a body (network,
+// timeouts, HTTP statuses >= 400) are *TransportError; status is the HTTP status.
+func (c *Client) exchange(ctx context.Context, ep Endpoint, action string, p Params, body []byte, t *Timeouts) (raw []byte, status int, _ error) {
 	to := c.timeouts
 	if t != nil {
 		to = *t
@@ -226,14 +255,14 @@ func (c *Client) Do(ctx context.Context, ep Endpoint, action string, p Params, b
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.SignedURL(ep, action, p), rd)
 	if err != nil {
-		return nil, terr(err, false)
+		return nil, 0, terr(err, false)
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/xml")
 	}
 	req.Header.Set("Accept", "application/xml, text/xml")
 
-	raw, status, err := c.roundTrip(req)
+	raw, status, err = c.roundTrip(req)
 	timerMu.Lock()
 	if timer != nil {
 		timer.Stop()
@@ -242,33 +271,21 @@ func (c *Client) Do(ctx context.Context, ep Endpoint, action string, p Params, b
 	if err != nil {
 		var rte responseTimeoutError
 		if errors.As(context.Cause(ctx), &rte) {
-			return nil, terr(rte, true)
+			return nil, status, terr(rte, true)
 		}
 		var ne net.Error
 		timeout := errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 		if ctxErr := ctx.Err(); ctxErr != nil && !timeout {
 			err = fmt.Errorf("%w (%v)", ctxErr, err)
 		}
-		return nil, terr(err, timeout)
+		return nil, status, terr(err, timeout)
 	}
 	if status >= 400 {
 		e := terr(fmt.Errorf("HTTP status %d %s", status, http.StatusText(status)), false)
 		e.StatusCode = status
-		return nil, e
+		return nil, status, e
 	}
-	resp, err := ParseResponse(raw)
-	if err != nil {
-		e := terr(err, false)
-		e.StatusCode = status
-		return nil, e
-	}
-	switch resp.ReturnCode {
-	case "SUCCESS":
-		return resp, nil
-	case "":
-		return resp, &APIError{Key: "internalError", Message: ErrNoReturnCode.Error(), cause: ErrNoReturnCode}
-	}
-	return resp, &APIError{Key: resp.MessageKey, Message: resp.Message}
+	return raw, status, nil
 }
 
 func (c *Client) roundTrip(req *http.Request) ([]byte, int, error) {
@@ -277,14 +294,27 @@ func (c *Client) roundTrip(req *http.Request) ([]byte, int, error) {
 		return nil, 0, err
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	raw, err := readBody(resp.Body, resp.ContentLength)
 	if err != nil {
-		return nil, resp.StatusCode, fmt.Errorf("read answer: %w", err)
-	}
-	if len(raw) > maxResponseBytes {
-		return nil, resp.StatusCode, fmt.Errorf("answer larger than %d bytes", maxResponseBytes)
+		return nil, resp.StatusCode, err
 	}
 	return raw, resp.StatusCode, nil
+}
+
+// readBody reads an answer of at most maxResponseBytes. A known length sizes the buffer once
+// (answers of big servers are hundreds of KB: growing would copy them several times).
+func readBody(r io.Reader, length int64) ([]byte, error) {
+	var buf bytes.Buffer
+	if length > 0 && length <= maxResponseBytes {
+		buf.Grow(int(length) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(r, maxResponseBytes+1)); err != nil {
+		return nil, fmt.Errorf("read answer: %w", err)
+	}
+	if buf.Len() > maxResponseBytes {
+		return nil, fmt.Errorf("answer larger than %d bytes", maxResponseBytes)
+	}
+	return buf.Bytes(), nil
 }
 
 // Version calls the API root and returns its bbbVersion ("" when the server does not tell).

@@ -27,16 +27,31 @@ type MeetingInfo struct {
 
 // GetMeetings calls getMeetings and parses every <meeting>. An empty server (noMeetings) gives an
 // empty list. Errors are those of Do, plus a *TransportError when a meeting element is malformed.
+//
+// The answer is read in one pass by a scanner for the XML subset BBB writes, which checks the
+// attendee lists without decoding them; anything outside that subset is read by ParseResponse and
+// ParseMeetings, with the same result.
 func (c *Client) GetMeetings(ctx context.Context, ep Endpoint, t *Timeouts) (*MeetingsList, error) {
-	resp, err := c.Do(ctx, ep, "getMeetings", nil, nil, t)
+	const action = "getMeetings"
+	raw, status, err := c.exchange(ctx, ep, action, nil, nil, t)
 	if err != nil {
 		return nil, err
 	}
-	list, err := ParseMeetings(resp)
-	if err != nil {
-		return nil, &TransportError{Op: "getMeetings", Err: err, URL: ActionURL(ep, "getMeetings")}
+	ans, ok := scanMeetingsAnswer(raw)
+	if !ok {
+		var errNotXML, errMeetings error
+		ans, errNotXML, errMeetings = parseMeetingsAnswerFull(raw)
+		switch {
+		case errNotXML != nil:
+			return nil, &TransportError{Op: action, Err: errNotXML, URL: ActionURL(ep, action), StatusCode: status}
+		case errMeetings != nil:
+			return nil, &TransportError{Op: action, Err: errMeetings, URL: ActionURL(ep, action)}
+		}
 	}
-	return list, nil
+	if err := returnCodeError(ans.returnCode, ans.messageKey, ans.message); err != nil {
+		return nil, err
+	}
+	return &MeetingsList{Meetings: ans.meetings}, nil
 }
 
 // ParseMeetings reads the <meeting> elements of a getMeetings answer's <meetings> element.

@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 
@@ -56,7 +55,7 @@ RETURNING id`,
 				return err
 			}
 		}
-		list, err := recordingsWithChildren(ctx, tx, tx.NewSelect().Model((*recordingRow)(nil)).Where("rec.id = ?", id))
+		list, err := db.loadRecordings(ctx, tx, recordingByID(tx, id))
 		if err != nil {
 			return err
 		}
@@ -117,13 +116,9 @@ RETURNING id`, recordingID, f.Format, f.URL, f.Length, f.ProcessingTime).Scan(ct
 	return nil
 }
 
-// recordingsWithChildren runs q (a select on recordingRow) and loads the metadata, formats and
-// thumbnails of the rows with three batched queries. The order of q is kept.
-func recordingsWithChildren(ctx context.Context, idb bun.IDB, q *bun.SelectQuery) ([]*scalelite.Recording, error) {
-	var rows []recordingRow
-	if err := q.Scan(ctx, &rows); err != nil {
-		return nil, err
-	}
+// withChildren loads the metadata, formats and thumbnails of rows with three batched queries
+// (the SQLite way; see loadRecordings). The order of rows is kept.
+func withChildren(ctx context.Context, idb bun.IDB, rows []recordingRow) ([]*scalelite.Recording, error) {
 	if len(rows) == 0 {
 		return []*scalelite.Recording{}, nil
 	}
@@ -176,7 +171,7 @@ func recordingsWithChildren(ctx context.Context, idb bun.IDB, q *bun.SelectQuery
 
 // Recording returns one recording (any state) with its children; ENOTFOUND when unknown.
 func (db *DB) Recording(ctx context.Context, recordID string) (*scalelite.Recording, error) {
-	list, err := recordingsWithChildren(ctx, db.ro, db.ro.NewSelect().Model((*recordingRow)(nil)).Where("rec.record_id = ?", recordID))
+	list, err := db.loadRecordings(ctx, db.ro, recordingByRecordID(db.ro, recordID))
 	if err != nil {
 		return nil, translate(err, "get", "recording "+quote(recordID))
 	}
@@ -186,34 +181,21 @@ func (db *DB) Recording(ctx context.Context, recordID string) (*scalelite.Record
 	return list[0], nil
 }
 
-// Recordings returns one page of the recordings matching f, newest start time first (unknown
-// start times last, then by id), and the number of matches.
-func (db *DB) Recordings(ctx context.Context, f scalelite.RecordingFilter) ([]*scalelite.Recording, int, error) {
-	total, err := applyRecordingFilter(db.ro.NewSelect().Model((*recordingRow)(nil)), f).Count(ctx)
-	if err != nil {
-		return nil, 0, translate(err, "count", "recordings")
-	}
-	order := "rec.starttime DESC, rec.id"
-	if db.dialect == Postgres {
-		order = "rec.starttime DESC NULLS LAST, rec.id"
-	}
-	q := applyRecordingFilter(db.ro.NewSelect().Model((*recordingRow)(nil)), f).OrderExpr(order)
-	if f.Offset > 0 {
-		q.Offset(int64(f.Offset))
-	}
-	if f.Limit > 0 {
-		q.Limit(int64(f.Limit))
-	} else if f.Offset > 0 && db.dialect == SQLite {
-		q.Limit(math.MaxInt64) // SQLite needs a LIMIT for OFFSET
-	}
-	list, err := recordingsWithChildren(ctx, db.ro, q)
-	if err != nil {
-		return nil, 0, translate(err, "list", "recordings")
-	}
-	return list, int(total), nil
-}
+// metaMatch is how applyRecordingFilter writes meta and tenant filters (the same matches).
+type metaMatch int
 
-func applyRecordingFilter(q *bun.SelectQuery, f scalelite.RecordingFilter) *bun.SelectQuery {
+const (
+	// metaExists probes the metadata index for each candidate row (EXISTS): for pages, which
+	// walk the start-time index and stop at the limit, and whenever another filter (meeting ids,
+	// record ids, prefixes) selects the candidates.
+	metaExists metaMatch = iota
+	// metaIn selects the matching recording ids from the metadata index (rec.id IN (SELECT ...)),
+	// so that they drive the query (SQLite does not turn EXISTS around; PostgreSQL plans both
+	// alike): for counts narrowed by meta or tenant filters only.
+	metaIn
+)
+
+func applyRecordingFilter(q *bun.SelectQuery, f scalelite.RecordingFilter, m metaMatch) *bun.SelectQuery {
 	if len(f.RecordIDPrefixes) > 0 {
 		q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			for _, p := range f.RecordIDPrefixes {
@@ -239,15 +221,22 @@ func applyRecordingFilter(q *bun.SelectQuery, f scalelite.RecordingFilter) *bun.
 	} else {
 		q.Where("rec.state <> ?", scalelite.RecordingDeleted)
 	}
+	metadataHas := func(cond string, args ...any) {
+		if m == metaIn {
+			q.Where("rec.id IN (SELECT md.recording_id FROM metadata AS md WHERE "+cond+")", args...)
+		} else {
+			q.Where("EXISTS (SELECT 1 FROM metadata AS md WHERE md.recording_id = rec.id AND "+cond+")", args...)
+		}
+	}
 	for _, k := range sortedKeys(f.Meta) {
 		if vals := f.Meta[k]; len(vals) > 0 {
-			q.Where("EXISTS (SELECT 1 FROM metadata AS md WHERE md.recording_id = rec.id AND md.key = ? AND md.value IN (?))", k, inList(vals))
+			metadataHas("md.key = ? AND md.value IN (?)", k, inList(vals))
 		} else {
-			q.Where("EXISTS (SELECT 1 FROM metadata AS md WHERE md.recording_id = rec.id AND md.key = ?)", k)
+			metadataHas("md.key = ?", k)
 		}
 	}
 	if f.TenantID != "" {
-		q.Where("EXISTS (SELECT 1 FROM metadata AS mt WHERE mt.recording_id = rec.id AND mt.key = ? AND mt.value = ?)", TenantMetaKey, f.TenantID)
+		metadataHas("md.key = ? AND md.value = ?", TenantMetaKey, f.TenantID)
 	}
 	return q
 }

@@ -2,7 +2,8 @@
 // running balancer. Run by web-admin/e2e_test.go (go test ./web-admin -run TestConsoleEndToEnd),
 // which starts the balancer and sets:
 //   BASE_URL       the balancer's base URL (the console is at BASE_URL/admin/)
-//   API_KEY        an admin API key named e2e-console
+//   API_KEY        an admin API key named e2e-console (the test creates a read-only and a tenant
+//                  key with it)
 //   CHROMIUM_PATH  the Chromium binary (default /usr/bin/chromium); no browser is ever downloaded
 //   SCREENSHOT_DIR where the screenshots go (default: none taken)
 // The balancer's pool: bbb-1, bbb-2, bbb-3 enabled; meeting e2e-room on bbb-1 whose users change
@@ -39,6 +40,7 @@ async function step(name, fn) {
   } catch (e) {
     failed++;
     console.log(`FAIL ${name}: ${e.stack || e}`);
+    await shot(page, "failed").catch(() => {});
     throw e;
   }
 }
@@ -66,6 +68,42 @@ page.on("request", (r) => {
 
 const row = (id) => page.locator(`tr[data-server-id="${id}"]`);
 let readonlyKey = "";
+let tenantKey = "";
+
+// The only buttons a key that may change nothing sees in a page: reading, filtering, paging.
+const readingButtons = new Set(["Refresh", "Apply", "← Previous", "Next →", "Load more", "Retry"]);
+
+async function noChangeButtons(where) {
+  const texts = (await page.locator("main button").allInnerTexts()).map((t) => t.trim());
+  assert.deepEqual(texts.filter((t) => !readingButtons.has(t)), [], `${where}: buttons for changes are shown`);
+  assert.equal(await page.locator("main details.menu").count(), 0, `${where}: an actions menu is shown`);
+  assert.equal(await page.locator("main input[data-select]").count(), 0, `${where}: selection boxes are shown`);
+}
+
+// signIn signs in on the sign-in form (which keeps the page's URL), then opens the overview.
+async function signIn(k) {
+  await page.getByLabel("API key").fill(k);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.locator(".whoami").waitFor();
+  await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Overview" }).click();
+  await page.getByRole("heading", { name: "Cluster overview" }).waitFor();
+}
+
+async function signOut() {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("heading", { name: "Sign in to the console" }).waitFor();
+}
+
+// graphql sends one operation with key from the page, as a script holding the key could.
+function graphql(k, query) {
+  return page.evaluate(
+    async ([k, query]) => {
+      const r = await fetch("/graphql", { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${k}` }, body: JSON.stringify({ query }) });
+      return r.json();
+    },
+    [k, query],
+  );
+}
 
 try {
   await step("the console loads at /admin/ and asks for a key", async () => {
@@ -153,6 +191,8 @@ try {
     await dialog.getByLabel("Type bbb-3 to confirm").fill("bbb-2");
     await dialog.getByRole("button", { name: "Panic" }).click();
     assert.match(await dialog.getByRole("alert").innerText(), /Type the server id bbb-3 exactly/);
+    assert.match(await dialog.innerText(), /stay in our records, recoverable/);
+    await shot(page, "04-panic-dialog");
     await dialog.getByRole("button", { name: "Cancel" }).click();
     assert.match(await row("bbb-3").locator('[data-col="state"]').innerText(), /enabled/);
   });
@@ -195,7 +235,7 @@ try {
     const dialog = page.getByRole("dialog");
     await dialog.getByLabel("Type bbb-3 to confirm").fill("bbb-3");
     await dialog.getByRole("button", { name: "Panic" }).click();
-    await page.getByRole("status").filter({ hasText: "Panicked bbb-3: now disabled, 0 meetings ended." }).waitFor();
+    await page.getByRole("status").filter({ hasText: "Panicked bbb-3: now disabled, no meetings to end." }).waitFor();
     await row("bbb-3").locator('[data-col="state"]', { hasText: "disabled" }).waitFor();
   });
 
@@ -266,7 +306,18 @@ try {
     await shot(page, "08-api-key-created");
     await page.getByRole("button", { name: "I have copied it" }).click();
     await page.locator('tr[data-key-name="grafana"]', { hasText: "readonly" }).waitFor();
-    assert.equal(await page.locator("#created-key").count(), 0);
+    // The list was reloaded before the key was shown: wait for the dialog to go, not the row.
+    await created.waitFor({ state: "detached" });
+
+    await page.getByRole("button", { name: "Create key" }).click();
+    await dialog.getByLabel("Name").fill("school1-portal");
+    await dialog.getByLabel("Scope").selectOption("tenant:school1");
+    await dialog.getByRole("button", { name: "Create key" }).click();
+    await created.waitFor();
+    tenantKey = (await created.innerText()).trim();
+    await page.getByRole("button", { name: "I have copied it" }).click();
+    await created.waitFor({ state: "detached" });
+    await page.locator('tr[data-key-name="school1-portal"]', { hasText: "tenant:school1" }).waitFor();
   });
 
   await step("the audit log shows the cordon by this key", async () => {
@@ -303,23 +354,79 @@ try {
 
   await step("sign out forgets the key", async () => {
     await page.goto(`${base}/admin/`);
-    await page.getByRole("button", { name: "Sign out" }).click();
-    await page.getByRole("heading", { name: "Sign in to the console" }).waitFor();
+    await page.locator('.whoami[data-viewer="admin"]', { hasText: "e2e-console" }).waitFor();
+    await signOut();
     assert.equal(await page.evaluate(() => sessionStorage.getItem("scalelite.apiKey")), null);
   });
 
-  await step("a read-only key sees the cluster and gets FORBIDDEN for changes", async () => {
-    await page.getByLabel("API key").fill(readonlyKey);
-    await page.getByRole("button", { name: "Sign in" }).click();
+  await step("a read-only key sees everything but no button for a change", async () => {
+    await signIn(readonlyKey);
+    await page.locator('.whoami[data-viewer="readonly"]', { hasText: "grafana" }).waitFor();
     await row("bbb-2").waitFor();
-    await page.getByRole("button", { name: "Cordon bbb-2" }).click();
-    const alert = page.getByRole("alert").filter({ hasText: "Cordon bbb-2 failed" });
-    await alert.waitFor();
-    assert.match(await alert.innerText(), /FORBIDDEN/);
-    assert.match(await row("bbb-2").locator('[data-col="state"]').innerText(), /enabled/);
+    await noChangeButtons("overview");
+    assert.equal(await page.locator('th[data-col="actions"]').count(), 0, "the overview has an Actions column");
     await page.emulateMedia({ colorScheme: "dark" });
-    await shot(page, "11-forbidden-dark");
+    await shot(page, "11-read-only-dark");
     await page.emulateMedia({ colorScheme: "light" });
+
+    await row("bbb-1").getByRole("link", { name: "bbb-1" }).click();
+    await page.locator('[data-field="state"]', { hasText: "cordoned" }).waitFor();
+    await page.getByText("e2e-room").waitFor();
+    await noChangeButtons("server page");
+
+    await page.getByRole("link", { name: "Meetings" }).click();
+    await page.locator('tr[data-meeting-id="e2e-room"]').waitFor();
+    await noChangeButtons("meetings");
+
+    await page.getByRole("link", { name: "Recordings" }).click();
+    await page.locator('tr[data-record-id="e2e-recording-1"]').waitFor();
+    await noChangeButtons("recordings");
+
+    await page.getByRole("link", { name: "Tenants" }).click();
+    await page.getByRole("link", { name: "school1" }).click();
+    await page.locator('tr[data-setting="record"]').waitFor();
+    await page.getByText("Hidden: only admin keys may read secrets.").waitFor();
+    await noChangeButtons("tenant page");
+
+    await page.getByRole("link", { name: "API keys" }).click();
+    await page.locator('tr[data-key-name="grafana"]').waitFor();
+    await noChangeButtons("API keys");
+
+    await page.getByRole("link", { name: "Audit log" }).click();
+    await page.locator('tr[data-action="cordonServer"]').waitFor();
+    await noChangeButtons("audit log");
+
+    // Hiding is a courtesy: the server refuses the change anyway.
+    const res = await graphql(readonlyKey, 'mutation { cordonServer(id: "bbb-2") { id } }');
+    assert.equal(res.errors?.[0]?.extensions?.code, "FORBIDDEN");
+    await signOut();
+  });
+
+  await step("a tenant key sees only its tenant's views, without server actions", async () => {
+    await signIn(tenantKey);
+    await page.locator('.whoami[data-viewer="tenant:school1"]', { hasText: "school1-portal" }).waitFor();
+    await row("bbb-1").waitFor();
+    await noChangeButtons("overview");
+    const nav = (await page.getByRole("navigation", { name: "Sections" }).innerText()).split("\n").map((t) => t.trim()).filter(Boolean);
+    assert.deepEqual(nav, ["Overview", "Meetings", "Recordings", "Tenants"]);
+    await shot(page, "12-tenant-key");
+
+    await page.getByRole("link", { name: "Meetings" }).click();
+    await page.getByText("Meetings of tenant school1 only").waitFor();
+    await page.getByText("No meetings match.").waitFor();
+    assert.equal(await page.getByLabel("Tenant id").count(), 0, "a tenant key is offered the tenant filter");
+
+    await page.getByRole("link", { name: "Recordings" }).click();
+    await page.getByText("No recordings match.").waitFor();
+
+    await page.getByRole("link", { name: "Tenants" }).click();
+    await page.locator('tr[data-tenant="school1"]').waitFor();
+    assert.equal(await page.locator("tr[data-tenant]").count(), 1);
+    await noChangeButtons("tenants");
+
+    await page.goto(`${base}/admin/audit`);
+    await page.getByRole("heading", { name: "Not available to this key" }).waitFor();
+    await signOut();
   });
 
   await step("no page errors, console errors or failed requests", async () => {

@@ -1,10 +1,11 @@
 // The console's entry point: sign-in, layout, and a small history router under the base path.
 
+import { fetchViewer, permissions, type Permissions, type Viewer } from "./access";
 import type { App, Route, View } from "./app";
 import { h, replace } from "./dom";
-import { Client } from "./gql";
+import { Client, GraphQLError } from "./gql";
 import { clearKey, loadKey, saveKey } from "./session";
-import { mountNotices, notify } from "./ui";
+import { badge, errorBox, mountNotices, notify } from "./ui";
 import { Live, type LiveState } from "./ws";
 import { apiKeysView } from "./views/apikeys";
 import { auditView } from "./views/audit";
@@ -17,21 +18,28 @@ import { tenantsView, tenantView } from "./views/tenants";
 
 const base = new URL(document.baseURI).pathname.replace(/\/?$/, "/");
 
+/** Allowed tells whether the signed-in key may open a page (absent: every key). */
+type Allowed = (can: Permissions) => boolean;
+
 interface RouteDef {
   pattern: RegExp;
   keys: string[];
   view: Route;
   nav?: string;
+  allowed?: Allowed;
 }
 
-function route(path: string, view: Route, nav?: string): RouteDef {
+function route(path: string, view: Route, nav?: string, allowed?: Allowed): RouteDef {
   const keys: string[] = [];
   const src = path.replace(/:(\w+)/g, (_, k: string) => {
     keys.push(k);
     return "([^/]+)";
   });
-  return { pattern: new RegExp(`^${src}$`), keys, view, nav };
+  return { pattern: new RegExp(`^${src}$`), keys, view, nav, allowed };
 }
+
+const canListKeys: Allowed = (c) => c.listKeys;
+const canReadAudit: Allowed = (c) => c.readAudit;
 
 const routes: RouteDef[] = [
   route("", overviewView, ""),
@@ -40,17 +48,17 @@ const routes: RouteDef[] = [
   route("recordings", recordingsView, "recordings"),
   route("tenants", tenantsView, "tenants"),
   route("tenants/:id", tenantView, "tenants"),
-  route("api-keys", apiKeysView, "api-keys"),
-  route("audit", auditView, "audit"),
+  route("api-keys", apiKeysView, "api-keys", canListKeys),
+  route("audit", auditView, "audit", canReadAudit),
 ];
 
-const navItems: [string, string][] = [
+const navItems: [string, string, Allowed?][] = [
   ["", "Overview"],
   ["meetings", "Meetings"],
   ["recordings", "Recordings"],
   ["tenants", "Tenants"],
-  ["api-keys", "API keys"],
-  ["audit", "Audit log"],
+  ["api-keys", "API keys", canListKeys],
+  ["audit", "Audit log", canReadAudit],
 ];
 
 const root = document.getElementById("app")!;
@@ -59,6 +67,8 @@ mountNotices(notices);
 
 let current: View | null = null;
 let session: { app: App; main: HTMLElement; nav: HTMLElement } | null = null;
+// starting counts sign-ins, so that a viewer answer arriving after a sign-out is dropped.
+let starting = 0;
 
 function href(path: string): string {
   return base + path.replace(/^\//, "");
@@ -80,6 +90,7 @@ function navigate(path: string, replaceState = false): void {
 }
 
 function signOut(reason?: string): void {
+  starting++;
   current?.dispose?.();
   current = null;
   session?.app.live.close();
@@ -90,9 +101,9 @@ function signOut(reason?: string): void {
 
 function showSignIn(reason?: string): void {
   document.title = "Sign in · Scalelite";
-  const view = signInView(reason, (key) => {
+  const view = signInView(reason, (key, viewer) => {
     saveKey(key);
-    start(key);
+    start(key, viewer);
   });
   replace(root, view);
 }
@@ -109,14 +120,48 @@ function liveIndicator(live: Live): HTMLElement {
   return el;
 }
 
-function start(key: string): void {
+function whoAmI(v: Viewer): HTMLElement {
+  const tone = v.admin ? "info" : v.readOnly ? "muted" : "warn";
+  const what = v.admin ? "admin key" : v.readOnly ? "read-only key: changes are hidden" : `tenant key of ${v.tenant}: its meetings and recordings only`;
+  return h("span", { class: "whoami", "data-viewer": v.scope, title: `Signed in as ${v.name} (${what})` }, h("span", { class: "whoami-name" }, v.name), badge(v.scope, tone));
+}
+
+/** start signs in with key: it asks the server who the key is (unless the sign-in form did). */
+function start(key: string, viewer?: Viewer): void {
+  const attempt = ++starting;
   const client = new Client(key, (msg) => signOut(msg));
+  if (!viewer) {
+    replace(root, h("main", { class: "signin", id: "main" }, h("p", { class: "loading", role: "status" }, "Checking the API key…")));
+    fetchViewer(client).then(
+      (v) => {
+        if (attempt === starting) start(key, v);
+      },
+      (e) => {
+        // A refused key has signed out already (the client's onUnauthenticated).
+        if (attempt !== starting || (e instanceof GraphQLError && e.code === "UNAUTHENTICATED")) return;
+        replace(
+          root,
+          h(
+            "main",
+            { class: "signin", id: "main" },
+            h("section", { class: "card signin-card" }, errorBox(e, "Checking the API key", () => start(key)), h("button", { class: "btn btn-ghost", type: "button", onclick: () => signOut("Signed out.") }, "Sign out")),
+          ),
+        );
+      },
+    );
+    return;
+  }
   const live = new Live(key, undefined, (reason) => signOut(`Live updates refused: ${reason}`));
-  const app: App = { client, live, navigate, href };
+  const can = permissions(viewer);
+  const app: App = { client, live, viewer, can, navigate, href };
   const nav = h(
     "nav",
     { class: "nav", "aria-label": "Sections" },
-    h("ul", null, navItems.map(([path, label]) => h("li", null, h("a", { href: href(path), "data-nav": path }, label)))),
+    h(
+      "ul",
+      null,
+      navItems.filter(([, , allowed]) => !allowed || allowed(can)).map(([path, label]) => h("li", null, h("a", { href: href(path), "data-nav": path }, label))),
+    ),
   );
   const main = h("main", { id: "main", tabindex: "-1" });
   const header = h(
@@ -124,7 +169,7 @@ function start(key: string): void {
     { class: "topbar" },
     h("a", { class: "brand", href: href("") }, h("span", { class: "brand-mark", "aria-hidden": "true" }, "S"), "Scalelite"),
     nav,
-    h("div", { class: "topbar-right" }, liveIndicator(live), h("button", { class: "btn btn-ghost", type: "button", onclick: () => signOut("Signed out.") }, "Sign out")),
+    h("div", { class: "topbar-right" }, whoAmI(viewer), liveIndicator(live), h("button", { class: "btn btn-ghost", type: "button", onclick: () => signOut("Signed out.") }, "Sign out")),
   );
   replace(root, h("a", { class: "skip", href: "#main" }, "Skip to content"), header, main);
   session = { app, main, nav };
@@ -133,6 +178,18 @@ function start(key: string): void {
 
 function notFound(): View {
   return { title: "Not found", el: h("section", null, h("h1", null, "Not found"), h("p", null, "No page here. ", h("a", { href: href("") }, "Go to the overview"), ".")) };
+}
+
+function notAllowed(v: Viewer): View {
+  return {
+    title: "Not available",
+    el: h(
+      "section",
+      null,
+      h("h1", null, "Not available to this key"),
+      h("p", null, "This API key (scope ", h("code", null, v.scope), ") may not use this page. ", h("a", { href: href("") }, "Go to the overview"), "."),
+    ),
+  };
 }
 
 function render(): void {
@@ -148,7 +205,7 @@ function render(): void {
     if (!m) continue;
     const params: Record<string, string> = {};
     r.keys.forEach((k, i) => (params[k] = m[i + 1]));
-    view = r.view(session.app, params, query);
+    view = r.allowed && !r.allowed(session.app.can) ? notAllowed(session.app.viewer) : r.view(session.app, params, query);
     nav = r.nav;
     break;
   }

@@ -33,7 +33,7 @@ export function apiKeysView(app: App): View {
               h(
                 "table",
                 { class: "table" },
-                h("thead", null, h("tr", null, ["Name", "Scope", "Status", "Created", "Last used", "Actions"].map((t) => h("th", { scope: "col" }, t)))),
+                h("thead", null, h("tr", null, ["Name", "Scope", "Status", "Created", "Last used", ...(app.can.manageKeys ? ["Actions"] : [])].map((t) => h("th", { scope: "col" }, t)))),
                 h(
                   "tbody",
                   null,
@@ -46,7 +46,9 @@ export function apiKeysView(app: App): View {
                       h("td", null, k.revokedAt ? [badge("revoked", "bad"), " ", time(k.revokedAt)] : badge("active", "ok")),
                       h("td", null, time(k.createdAt)),
                       h("td", null, time(k.lastUsedAt)),
-                      h("td", { class: "col-actions" }, k.revokedAt ? null : button("Revoke", () => revoke(k), { small: true, kind: "danger", label: `Revoke ${k.name}` })),
+                      app.can.manageKeys
+                        ? h("td", { class: "col-actions" }, k.revokedAt ? null : button("Revoke", () => revoke(k), { small: true, kind: "danger", label: `Revoke ${k.name}` }))
+                        : null,
                     ),
                   ),
                 ),
@@ -127,7 +129,11 @@ export function apiKeysView(app: App): View {
     await load();
   };
 
-  replace(el, h("div", { class: "view-head" }, h("h1", null, "API keys"), h("div", { class: "toolbar" }, button("Create key", create, { kind: "primary" }))), results);
+  replace(
+    el,
+    h("div", { class: "view-head" }, h("h1", null, "API keys"), app.can.manageKeys ? h("div", { class: "toolbar" }, button("Create key", create, { kind: "primary" })) : null),
+    results,
+  );
   void load();
   return { title: "API keys", el, dispose: () => (disposed = true) };
 }

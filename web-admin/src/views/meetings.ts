@@ -36,6 +36,8 @@ const query = `query Meetings($filter: MeetingFilter, $first: Int, $after: Strin
   }
 }`;
 
+const columns = ["Meeting", "Server", "Tenant", "Status", "Voice bridge", "Created", "Placement"];
+
 function list(v: string): string[] | undefined {
   const items = v.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
   return items.length ? items : undefined;
@@ -69,7 +71,7 @@ export function meetingsView(app: App, _params: Record<string, string>, q: URLSe
     if (s) f.serverIds = s;
     const m = list(ids.input.value);
     if (m) f.meetingIDs = m;
-    if (tenant.input.value.trim()) f.tenantId = tenant.input.value.trim();
+    if (app.can.filterByTenant && tenant.input.value.trim()) f.tenantId = tenant.input.value.trim();
     return f;
   };
 
@@ -114,7 +116,7 @@ export function meetingsView(app: App, _params: Record<string, string>, q: URLSe
                 h(
                   "thead",
                   null,
-                  h("tr", null, ["Meeting", "Server", "Tenant", "Status", "Voice bridge", "Created", "Placement", "Actions"].map((t) => h("th", { scope: "col" }, t))),
+                  h("tr", null, [...columns, ...(app.can.endMeetings ? ["Actions"] : [])].map((t) => h("th", { scope: "col" }, t))),
                 ),
                 h(
                   "tbody",
@@ -136,7 +138,9 @@ export function meetingsView(app: App, _params: Record<string, string>, q: URLSe
                       h("td", null, m.voiceBridge),
                       h("td", null, time(m.createdAt)),
                       h("td", null, placement(m.placement)),
-                      h("td", { class: "col-actions" }, m.running ? button("End", () => endMeeting(m), { kind: "danger", small: true, label: `End meeting ${m.meetingID}` }) : null),
+                      app.can.endMeetings
+                        ? h("td", { class: "col-actions" }, m.running ? button("End", () => endMeeting(m), { kind: "danger", small: true, label: `End meeting ${m.meetingID}` }) : null)
+                        : null,
                     ),
                   ),
                 ),
@@ -156,7 +160,7 @@ export function meetingsView(app: App, _params: Record<string, string>, q: URLSe
     { class: "filters", "aria-label": "Filter meetings" },
     server.el,
     ids.el,
-    tenant.el,
+    app.can.filterByTenant ? tenant.el : null,
     ended.el,
     h("div", { class: "filters-actions" }, h("button", { class: "btn btn-primary", type: "submit" }, "Apply")),
   );
@@ -166,7 +170,13 @@ export function meetingsView(app: App, _params: Record<string, string>, q: URLSe
     void load();
   });
 
-  replace(el, h("div", { class: "view-head" }, h("h1", null, "Meetings"), h("div", { class: "toolbar" }, button("Refresh", () => load()))), form, results);
+  replace(
+    el,
+    h("div", { class: "view-head" }, h("h1", null, "Meetings"), h("div", { class: "toolbar" }, button("Refresh", () => load()))),
+    app.viewer.tenant ? h("p", { class: "muted" }, `Meetings of tenant ${app.viewer.tenant} only (this key's scope).`) : null,
+    form,
+    results,
+  );
   replace(results, h("p", { class: "loading", role: "status" }, "Loading…"));
   void load();
   return { title: "Meetings", el, dispose: () => (disposed = true) };

@@ -190,7 +190,7 @@ export function overviewView(app: App): View {
       cell("tag", r.tag ?? h("span", { class: "muted" }, "—")),
       cell("bbbVersion", r.bbbVersion ?? h("span", { class: "muted" }, "—")),
       cell("updated", time(r.updated, true)),
-      h("td", { class: "col-actions" }, serverActions(app, r, reload)),
+      app.can.manageServers ? h("td", { class: "col-actions" }, serverActions(app, r, reload)) : null,
     );
     return tr;
   };
@@ -198,7 +198,15 @@ export function overviewView(app: App): View {
   const renderTable = () => {
     trs.clear();
     if (rows.size === 0) {
-      replace(tableSlot, h("div", { class: "empty" }, h("p", null, "No servers yet."), button("Add a server", () => addServer(app).then((c) => (c ? reload() : undefined)), { kind: "primary" })));
+      replace(
+        tableSlot,
+        h(
+          "div",
+          { class: "empty" },
+          h("p", null, "No servers yet."),
+          app.can.manageServers ? button("Add a server", () => addServer(app).then((c) => (c ? reload() : undefined)), { kind: "primary" }) : null,
+        ),
+      );
       return;
     }
     const body = h("tbody");
@@ -219,8 +227,8 @@ export function overviewView(app: App): View {
       ["Tag", "tag"],
       ["BBB", "bbbVersion"],
       ["Updated", "updated"],
-      ["Actions", "actions"],
     ];
+    if (app.can.manageServers) headers.push(["Actions", "actions"]);
     replace(
       tableSlot,
       h(
@@ -305,12 +313,14 @@ export function overviewView(app: App): View {
       "div",
       { class: "view-head" },
       h("h1", null, "Cluster overview"),
-      h(
-        "div",
-        { class: "toolbar" },
-        button("Poll now", () => pollServers(app).then((c) => (c ? reload() : undefined)), { title: "Poll every server once, now" }),
-        button("Add server", () => addServer(app).then((c) => (c ? reload() : undefined)), { kind: "primary" }),
-      ),
+      app.can.manageServers
+        ? h(
+            "div",
+            { class: "toolbar" },
+            button("Poll now", () => pollServers(app).then((c) => (c ? reload() : undefined)), { title: "Poll every server once, now" }),
+            button("Add server", () => addServer(app).then((c) => (c ? reload() : undefined)), { kind: "primary" }),
+          )
+        : null,
     ),
     totalsEl,
     h("h2", { class: "section-title" }, "Servers ", h("span", { class: "muted small" }, "load updates live on every poll")),

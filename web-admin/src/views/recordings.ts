@@ -37,6 +37,8 @@ const query = `query Recordings($filter: RecordingFilter, $first: Int, $after: S
   }
 }`;
 
+const columns = ["Recording", "Meeting", "State", "Participants", "Started", "Length", "Formats"];
+
 const states = ["processing", "processed", "published", "unpublished", "deleted"];
 
 function list(v: string): string[] | undefined {
@@ -157,10 +159,11 @@ export function recordingsView(app: App, _params: Record<string, string>, q: URL
       renderBulk();
     });
     const length = Math.max(0, ...r.formats.map((f) => f.length));
+    const can = app.can.changeRecordings;
     return h(
       "tr",
       { "data-record-id": r.recordID },
-      h("td", { class: "col-select" }, cb),
+      can ? h("td", { class: "col-select" }, cb) : null,
       h("th", { scope: "row" }, h("code", { class: "wrap" }, r.recordID), h("div", { class: "muted small" }, r.name || "—")),
       h("td", null, h("a", { href: app.href(`recordings?meetingID=${encodeURIComponent(r.meetingID)}`) }, h("code", null, r.meetingID))),
       h(
@@ -179,25 +182,27 @@ export function recordingsView(app: App, _params: Record<string, string>, q: URL
           ? h("ul", { class: "plain" }, r.formats.map((f) => h("li", null, h("a", { href: f.url, target: "_blank", rel: "noopener noreferrer" }, f.format))))
           : h("span", { class: "muted" }, "—"),
       ),
-      h(
-        "td",
-        { class: "col-actions" },
-        h(
-          "div",
-          { class: "actions" },
-          r.state === "deleted"
-            ? null
-            : [
-                r.published
-                  ? button("Unpublish", () => publish([r.recordID], false), { small: true, label: `Unpublish ${r.recordID}` })
-                  : button("Publish", () => publish([r.recordID], true), { small: true, label: `Publish ${r.recordID}` }),
-                r.protected
-                  ? button("Unprotect", () => protect([r.recordID], false), { small: true, kind: "ghost", label: `Unprotect ${r.recordID}` })
-                  : button("Protect", () => protect([r.recordID], true), { small: true, kind: "ghost", label: `Protect ${r.recordID}` }),
-                button("Delete", () => remove([r.recordID]), { small: true, kind: "danger", label: `Delete ${r.recordID}` }),
-              ],
-        ),
-      ),
+      can
+        ? h(
+            "td",
+            { class: "col-actions" },
+            h(
+              "div",
+              { class: "actions" },
+              r.state === "deleted"
+                ? null
+                : [
+                    r.published
+                      ? button("Unpublish", () => publish([r.recordID], false), { small: true, label: `Unpublish ${r.recordID}` })
+                      : button("Publish", () => publish([r.recordID], true), { small: true, label: `Publish ${r.recordID}` }),
+                    r.protected
+                      ? button("Unprotect", () => protect([r.recordID], false), { small: true, kind: "ghost", label: `Unprotect ${r.recordID}` })
+                      : button("Protect", () => protect([r.recordID], true), { small: true, kind: "ghost", label: `Protect ${r.recordID}` }),
+                    button("Delete", () => remove([r.recordID]), { small: true, kind: "danger", label: `Delete ${r.recordID}` }),
+                  ],
+            ),
+          )
+        : null,
     );
   };
 
@@ -228,7 +233,12 @@ export function recordingsView(app: App, _params: Record<string, string>, q: URL
                 h(
                   "thead",
                   null,
-                  h("tr", null, h("th", { scope: "col", class: "col-select" }, all), ["Recording", "Meeting", "State", "Participants", "Started", "Length", "Formats", "Actions"].map((t) => h("th", { scope: "col" }, t))),
+                  h(
+                    "tr",
+                    null,
+                    app.can.changeRecordings ? h("th", { scope: "col", class: "col-select" }, all) : null,
+                    [...columns, ...(app.can.changeRecordings ? ["Actions"] : [])].map((t) => h("th", { scope: "col" }, t)),
+                  ),
                 ),
                 h("tbody", null, c.nodes.map(row)),
               ),
@@ -260,7 +270,14 @@ export function recordingsView(app: App, _params: Record<string, string>, q: URL
   });
 
   bulk.hidden = true;
-  replace(el, h("div", { class: "view-head" }, h("h1", null, "Recordings"), h("div", { class: "toolbar" }, button("Refresh", () => load()))), form, bulk, results);
+  replace(
+    el,
+    h("div", { class: "view-head" }, h("h1", null, "Recordings"), h("div", { class: "toolbar" }, button("Refresh", () => load()))),
+    app.viewer.tenant ? h("p", { class: "muted" }, `Recordings of tenant ${app.viewer.tenant} only (this key's scope).`) : null,
+    form,
+    bulk,
+    results,
+  );
   replace(results, h("p", { class: "loading", role: "status" }, "Loading…"));
   void load();
   return { title: "Recordings", el, dispose: () => (disposed = true) };

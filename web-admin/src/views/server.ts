@@ -54,7 +54,7 @@ export function serverView(app: App, params: Record<string, string>): View {
       [h("dt", null, label), h("dd", { "data-field": key, class: changed.includes(key) ? "flash" : undefined }, value)];
     replace(
       body,
-      h("div", { class: "toolbar" }, serverActions(app, row, load, false), button("Edit…", () => edit(), { title: "Change the URL, secret or tag" })),
+      app.can.manageServers ? h("div", { class: "toolbar" }, serverActions(app, row, load, false), button("Edit…", () => edit(), { title: "Change the URL, secret or tag" })) : null,
       h(
         "div",
         { class: "card" },
@@ -80,6 +80,13 @@ export function serverView(app: App, params: Record<string, string>): View {
         ),
       ),
       h("h2", { class: "section-title" }, `Meetings on ${id} `, h("span", { class: "muted small" }, `${meetings.totalCount} running`)),
+      meetings.totalCount > 0 && (row.state === "DISABLED" || !row.online)
+        ? h(
+            "p",
+            { class: "alert alert-info", "data-recoverable": "" },
+            `${id} is ${row.online ? "disabled" : "offline"}: its meetings are recoverable. The next create or join of each re-creates it on a healthy server; the poller ends those not recovered within DEFAULT_MEETING_TTL.`,
+          )
+        : null,
       meetings.nodes.length === 0
         ? h("p", { class: "empty" }, "No running meetings.")
         : h(

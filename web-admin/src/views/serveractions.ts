@@ -1,6 +1,11 @@
-// Server lifecycle actions shared by the overview and the server page. Each asks for
-// confirmation where it is destructive, runs the mutation, reports the outcome and resolves
-// true when something changed.
+// Server lifecycle actions shared by the overview and the server page (admin keys only). Each
+// asks for confirmation where it is destructive, runs the mutation, reports the outcome and
+// resolves true when something changed.
+//
+// Panic (and a forced disable) ends the server's meetings on BigBlueButton but keeps their rows
+// running in our records: they are recoverable, re-created on a healthy server by their next
+// create or join, and ended by the poller if nobody comes back within DEFAULT_MEETING_TTL. Remove
+// sends no end calls; its meetings are recoverable the same way (docs/operations.md).
 
 import type { App } from "../app";
 import { h } from "../dom";
@@ -17,13 +22,18 @@ interface PanicResult {
 
 const panicFields = "server { id state } endedMeetings { meetingID } endErrors";
 
-function reportPanic(what: string, r: PanicResult): void {
-  const ended = r.endedMeetings.length;
+const recoverableNote = "they stay in our records, recoverable: the next create or join of each re-creates it on a healthy server";
+
+function reportPanic(what: string, r: PanicResult, skippedEndCalls = false): void {
+  const n = r.endedMeetings.length;
+  const meetings = `${n} meeting${n === 1 ? "" : "s"}`;
+  const outcome =
+    n === 0 ? "no meetings to end." : skippedEndCalls ? `${meetings} not ended on BigBlueButton (end calls skipped); ${recoverableNote}.` : `${meetings} ended on BigBlueButton; ${recoverableNote}.`;
   notify(
     h(
       "div",
       null,
-      `${what} ${r.server.id}: now ${r.server.state.toLowerCase()}, ${ended} meeting${ended === 1 ? "" : "s"} ended.`,
+      `${what} ${r.server.id}: now ${r.server.state.toLowerCase()}, ${outcome}`,
       r.endErrors.length ? h("ul", { class: "error-list" }, r.endErrors.map((e) => h("li", null, e))) : null,
     ),
     r.endErrors.length ? "error" : "ok",
@@ -57,7 +67,7 @@ export function cordonServer(app: App, id: string): Promise<boolean> {
 export async function disableServer(app: App, id: string): Promise<boolean> {
   const ok = await confirmDialog({
     title: `Disable ${id}?`,
-    body: h("p", null, "A disabled server takes no meetings. A server that still has meetings is refused unless you force it, which ends them first."),
+    body: h("p", null, "A disabled server takes no meetings. A server that still has meetings is refused unless you force it, which panics it: its meetings are ended on BigBlueButton and stay recoverable."),
     confirm: "Disable",
     danger: true,
   });
@@ -74,7 +84,13 @@ export async function disableServer(app: App, id: string): Promise<boolean> {
     }
     const force = await confirmDialog({
       title: `${id} still has meetings`,
-      body: h("div", null, h("p", null, e.message), h("p", null, "Force it: end every meeting on the server (in our records and on BigBlueButton), then disable it.")),
+      body: h(
+        "div",
+        null,
+        h("p", null, e.message),
+        h("p", null, "Force it: disable the server, then end each of its meetings on BigBlueButton (users are disconnected)."),
+        h("p", null, "The meetings stay in our records, recoverable: the next create or join of each re-creates it on a healthy server; the poller ends those not recovered within DEFAULT_MEETING_TTL (24 hours by default)."),
+      ),
       confirm: "End meetings and disable",
       danger: true,
       requireText: id,
@@ -93,7 +109,8 @@ export function panicServer(app: App, id: string): Promise<boolean> {
     intro: h(
       "div",
       null,
-      h("p", null, h("strong", null, "Every meeting on this server ends now"), " — in our records and, unless skipped, on BigBlueButton — and the server is disabled. Users are disconnected."),
+      h("p", null, "The server is disabled (unless you keep its state), then ", h("strong", null, "every meeting on it is ended on BigBlueButton"), " (unless you skip the end calls): users are disconnected."),
+      h("p", null, "The meetings stay in our records, recoverable: the next create or join of each re-creates it on a healthy server; the poller ends those not recovered within DEFAULT_MEETING_TTL (24 hours by default). With the state kept, the server stays joinable and keeps them: the next create of each re-creates it there, and the poller ends the others after two polls."),
     ),
     fields: [
       { name: "confirm", label: `Type ${id} to confirm`, required: true, autocomplete: "off" },
@@ -108,7 +125,7 @@ export function panicServer(app: App, id: string): Promise<boolean> {
         `mutation Panic($id: ID!, $keepState: Boolean, $skipEndCalls: Boolean) { panicServer(id: $id, keepState: $keepState, skipEndCalls: $skipEndCalls) { ${panicFields} } }`,
         { id, keepState: v.keepState === true, skipEndCalls: v.skipEndCalls === true },
       );
-      reportPanic("Panicked", d.panicServer);
+      reportPanic("Panicked", d.panicServer, v.skipEndCalls === true);
     },
   });
 }
@@ -131,7 +148,11 @@ export function setLoadMultiplier(app: App, id: string, current: number): Promis
 export async function removeServer(app: App, id: string): Promise<boolean> {
   const ok = await confirmDialog({
     title: `Remove ${id}?`,
-    body: h("p", null, "The server leaves the pool. Its meetings stay in our records until they end; panic the server first to end them."),
+    body: h(
+      "p",
+      null,
+      "The server leaves the pool. No end calls are sent: panic it first to end its meetings on BigBlueButton. Its meetings stay in our records, recoverable (re-created on a healthy server by their next create or join), until the poller ends them after DEFAULT_MEETING_TTL.",
+    ),
     confirm: "Remove server",
     danger: true,
     requireText: id,

@@ -1,10 +1,12 @@
-// Sign in by pasting an API key; it is checked with a harmless query before it is kept.
+// Sign in by pasting an API key; it is checked with the viewer query (who the key is) before it
+// is kept.
 
+import { fetchViewer, type Viewer } from "../access";
 import { h } from "../dom";
 import { Client } from "../gql";
 import { errorContent } from "../ui";
 
-export function signInView(reason: string | undefined, onSignedIn: (key: string) => void): HTMLElement {
+export function signInView(reason: string | undefined, onSignedIn: (key: string, viewer: Viewer) => void): HTMLElement {
   const input = h("input", {
     id: "api-key",
     name: "apiKey",
@@ -32,8 +34,8 @@ export function signInView(reason: string | undefined, onSignedIn: (key: string)
     submit.setAttribute("aria-busy", "true");
     errorSlot.replaceChildren();
     try {
-      await new Client(key).request("query SignIn { clusterStatus { totals { servers } } }");
-      onSignedIn(key);
+      const viewer = await fetchViewer(new Client(key));
+      onSignedIn(key, viewer);
     } catch (e) {
       errorSlot.replaceChildren(h("div", { class: "alert", role: "alert" }, errorContent(e, "Sign-in")));
       input.focus();

@@ -95,7 +95,11 @@ export function tenantsView(app: App): View {
       },
     }).then((c) => (c ? load() : undefined));
 
-  replace(el, h("div", { class: "view-head" }, h("h1", null, "Tenants"), h("div", { class: "toolbar" }, button("Add tenant", add, { kind: "primary" }))), results);
+  replace(
+    el,
+    h("div", { class: "view-head" }, h("h1", null, "Tenants"), app.can.manageTenants ? h("div", { class: "toolbar" }, button("Add tenant", add, { kind: "primary" })) : null),
+    results,
+  );
   void load();
   return { title: "Tenants", el, dispose: () => (disposed = true) };
 }
@@ -123,6 +127,7 @@ export function tenantView(app: App, params: Record<string, string>): View {
       const forbidden = secretsError instanceof GraphQLError && secretsError.has("FORBIDDEN");
       return forbidden ? h("span", { class: "muted" }, "Hidden: only admin keys may read secrets.") : errorBox(secretsError, "Loading the secrets");
     }
+    if (!app.can.manageTenants) return h("span", { class: "muted" }, "Hidden: only admin keys may read secrets.");
     if (!revealed) return button("Reveal secrets", () => revealSecrets(), { small: true });
     return h("ul", { class: "plain secrets" }, (secrets ?? []).map((s) => h("li", null, h("code", null, s), " ", copyButton(s))));
   };
@@ -134,13 +139,15 @@ export function tenantView(app: App, params: Record<string, string>): View {
     const opt = (v: string | null) => v ?? "—";
     replace(
       body,
-      h(
-        "div",
-        { class: "toolbar" },
-        button("Edit…", () => edit(), { title: "Rename or replace the secrets" }),
-        button("Add setting", () => addSetting(), { kind: "primary" }),
-        button("Remove tenant…", () => remove(), { kind: "danger" }),
-      ),
+      app.can.manageTenants
+        ? h(
+            "div",
+            { class: "toolbar" },
+            button("Edit…", () => edit(), { title: "Rename or replace the secrets" }),
+            button("Add setting", () => addSetting(), { kind: "primary" }),
+            button("Remove tenant…", () => remove(), { kind: "danger" }),
+          )
+        : null,
       h(
         "div",
         { class: "card" },
@@ -174,7 +181,7 @@ export function tenantView(app: App, params: Record<string, string>): View {
             h(
               "table",
               { class: "table" },
-              h("thead", null, h("tr", null, ["Parameter", "Value", "Mode", "Actions"].map((x) => h("th", { scope: "col" }, x)))),
+              h("thead", null, h("tr", null, ["Parameter", "Value", "Mode", ...(app.can.manageTenants ? ["Actions"] : [])].map((x) => h("th", { scope: "col" }, x)))),
               h(
                 "tbody",
                 null,
@@ -185,7 +192,9 @@ export function tenantView(app: App, params: Record<string, string>): View {
                     h("th", { scope: "row" }, h("code", null, s.param)),
                     h("td", null, h("code", { class: "wrap" }, s.value)),
                     h("td", null, s.override ? badge("override", "warn") : badge("default", "muted")),
-                    h("td", { class: "col-actions" }, button("Remove", () => removeSetting(s), { small: true, kind: "danger", label: `Remove setting ${s.param}` })),
+                    app.can.manageTenants
+                      ? h("td", { class: "col-actions" }, button("Remove", () => removeSetting(s), { small: true, kind: "danger", label: `Remove setting ${s.param}` }))
+                      : null,
                   ),
                 ),
               ),

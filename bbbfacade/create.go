@@ -17,6 +17,13 @@ import (
 // undone (row, voice bridge, reservation). Existing meetings stay where they are unless their
 // server is gone, offline or disabled, or cordoned with the meeting not running there: then the
 // meeting is placed again.
+//
+// The parameters of a new or re-homed meeting are built inside the placement, once its server
+// and voice bridge are chosen, and stored with its row (PlaceRequest.Finish): they are exactly
+// what is sent, and the create writes nothing else (except callback data the client asked for,
+// and, for a tenant with an LRS endpoint, the parameters again with the payload encrypted for the
+// server, which is too slow to compute inside the placement). A create of a running meeting that
+// stays writes nothing unless its callback data changed.
 func (h *Handler) create(c *gin.Context, req *apiRequest) {
 	ctx := c.Request.Context()
 	meetingID, err := req.MeetingID()
@@ -41,23 +48,30 @@ func (h *Handler) create(c *gin.Context, req *apiRequest) {
 	}
 	sizeHint, _ := client.Get(scalelite.ParamSizeHint)
 	sel := scalelite.LeastLoaded{Tag: scalelite.ParseServerTag(h.cfg.Create.ServerTag(client, tp))}
-	var chosen *scalelite.Server // the placed meeting's server, as read in the placement transaction
-	selectServer := func(candidates []*scalelite.Server) (*scalelite.Server, string, error) {
-		srv, why, err := sel.Select(candidates)
-		chosen = srv
-		return srv, why, err
+	analyticsURL := h.analyticsURL(req)
+	build := func(m *scalelite.Meeting, srv *scalelite.Server, placed bool) scalelite.CreatePlan {
+		return scalelite.BuildCreateParams(client, h.cfg.Create, tp, h.cfg.MaxMeetingDuration, scalelite.CreateTarget{
+			Meeting: m, Server: srv, Tenant: req.Tenant, SetModeratorPW: placed, AnalyticsCallbackURL: analyticsURL,
+		})
 	}
+	var fin finished // set by the placement transaction's last call of Finish
 	place := scalelite.PlaceRequest{
 		Meeting: scalelite.Meeting{
 			MeetingID: meetingID, TenantID: req.TenantID(), Name: req.Get(scalelite.ParamMeetingName),
 			ModeratorPW: moderatorPW, AttendeePW: req.Get(scalelite.ParamAttendeePW),
 		},
 		KeepExisting: keep.keep,
-		Select:       selectServer,
+		Select:       sel.Select,
 		VoiceBridges: func() []string {
 			return scalelite.VoiceBridgeCandidates(meetingID, h.cfg.VoiceBridgeLen, external)
 		},
 		Reservation: scalelite.MeetingReservation(sizeHint, h.cfg.LoadMinUserCount),
+		Finish: func(m *scalelite.Meeting, srv *scalelite.Server) (string, []byte) {
+			fin.plan = build(m, srv, true)
+			fin.params = toBBB(fin.plan.Params)
+			fin.query = fin.params.Encode()
+			return fin.query, req.XMLBody
+		},
 	}
 	res, err := h.store.PlaceMeeting(ctx, place)
 	if err == nil && !res.Placed() && keep.pending != nil && keep.pending.ID == res.Meeting.ServerID {
@@ -80,8 +94,8 @@ func (h *Handler) create(c *gin.Context, req *apiRequest) {
 	if res.Placed() {
 		h.cache.forgetMeeting(meetingID)
 	}
-	srv := chosen
-	if !res.Placed() || srv == nil || srv.ID != m.ServerID {
+	srv := res.Server // read by the placement; asked again only if it did not say
+	if srv == nil || srv.ID != m.ServerID {
 		srv, err = h.server(ctx, m.ServerID)
 	}
 	if err == nil && srv == nil {
@@ -93,18 +107,22 @@ func (h *Handler) create(c *gin.Context, req *apiRequest) {
 		return
 	}
 
-	plan := scalelite.BuildCreateParams(client, h.cfg.Create, tp, h.cfg.MaxMeetingDuration, scalelite.CreateTarget{
-		Meeting: m, Server: srv, Tenant: req.Tenant, SetModeratorPW: res.Placed(), AnalyticsCallbackURL: h.analyticsURL(req),
-	})
-	if err := h.storeCallbacks(ctx, req, meetingID, plan); err != nil {
+	// stored: what is sent is what the placement stored (its last Finish built it).
+	stored := res.Placed() && fin.params != nil && fin.query == m.CreateQuery
+	plan, params := fin.plan, fin.params
+	if !stored {
+		plan = build(m, srv, res.Placed())
+		params = toBBB(plan.Params)
+	}
+	if err := h.storeCallbacks(ctx, req, meetingID, plan, res.Placed()); err != nil {
 		h.undoIfPlaced(ctx, res)
 		h.fail(c, err)
 		return
 	}
 	if payload := h.lrsPayload(ctx, req.Tenant, srv.Secret); payload != "" {
-		plan.Params.Set(paramLRSPayload, payload)
+		params.Set(paramLRSPayload, payload)
+		stored = false
 	}
-	params := toBBB(plan.Params)
 	resp, err := h.client.Do(ctx, bbb.EndpointOf(srv), "create", params, req.XMLBody, h.backend.TimeoutsFor(srv))
 	if err != nil {
 		h.undoIfPlaced(ctx, res)
@@ -112,13 +130,23 @@ func (h *Handler) create(c *gin.Context, req *apiRequest) {
 		return
 	}
 	if res.Placed() {
-		if err := h.store.UpdateCreateParams(ctx, m.ID, params.Encode(), req.XMLBody); err != nil {
-			h.logger.ErrorContext(ctx, "store create parameters", "meeting_id", meetingID, "error", err)
+		if !stored {
+			if err := h.store.UpdateCreateParams(ctx, m.ID, params.Encode(), req.XMLBody); err != nil {
+				h.logger.ErrorContext(ctx, "store create parameters", "meeting_id", meetingID, "error", err)
+			}
 		}
 		h.logger.InfoContext(ctx, "meeting placed", "meeting_id", meetingID, "server_id", srv.ID, "tenant", req.TenantID(),
 			"moved", res.Moved, "reservation", m.Reservation)
 	}
 	relay(c, resp.Raw)
+}
+
+// finished is what a create's Finish built for the meeting's row: the plan, the parameters to
+// send and their encoding, which the placement stores as the meeting's CreateQuery.
+type finished struct {
+	plan   scalelite.CreatePlan
+	params bbb.Params
+	query  string
 }
 
 // cordonCheck decides, inside the placement transaction, whether a running meeting with this id
@@ -154,10 +182,20 @@ func (h *Handler) runningOn(ctx context.Context, srv *scalelite.Server, meetingI
 	return running
 }
 
-// storeCallbacks keeps the recording-ready and analytics callback URLs the create asked for.
-func (h *Handler) storeCallbacks(ctx context.Context, req *apiRequest, meetingID string, plan scalelite.CreatePlan) error {
+// storeCallbacks keeps the recording-ready and analytics callback URLs the create asked for. For
+// a running meeting (placed false) whose stored callback data already says so, nothing is
+// written: front-ends such as Greenlight repeat the same create before every join.
+func (h *Handler) storeCallbacks(ctx context.Context, req *apiRequest, meetingID string, plan scalelite.CreatePlan, placed bool) error {
 	if plan.RecordingReadyURL == "" && plan.AnalyticsURL == "" {
 		return nil
+	}
+	if !placed {
+		// Any failure to read just means writing, as before.
+		cur, err := h.store.CallbackData(ctx, meetingID)
+		if err == nil && cur.RecordingID == nil && cur.RecordingReadyURL == plan.RecordingReadyURL &&
+			cur.AnalyticsCallbackURL == plan.AnalyticsURL && cur.TenantID == req.TenantID() {
+			return nil
+		}
 	}
 	now := h.now()
 	cd := &scalelite.CallbackData{MeetingID: meetingID, RecordingReadyURL: plan.RecordingReadyURL,

@@ -64,32 +64,45 @@ func placeFailed(meetingID string, err error) error {
 	return translate(err, "place", "meeting "+quote(meetingID))
 }
 
+// runningWithServer is a running meeting joined with its server (nil when it was removed), so
+// the fast path reads both in one query.
+type runningWithServer struct {
+	meetingRow `bun:",extend"`
+	Server     *serverRow `bun:"rel:belongs-to,join:server_id=id"`
+}
+
 // keepRunning answers PlaceMeeting from a plain read when the meeting runs and stays (or runs
 // for another tenant). done is false when the placement needs the transaction.
 func (db *DB) keepRunning(ctx context.Context, req scalelite.PlaceRequest) (scalelite.PlaceResult, bool, error) {
-	existing, err := runningMeeting(ctx, db.ro, req.Meeting.MeetingID)
+	var row runningWithServer
+	err := db.ro.NewSelect().Model(&row).Relation("Server").
+		Where("m.meeting_id = ? AND m.ended_at IS NULL", req.Meeting.MeetingID).Scan(ctx)
+	if err != nil {
+		err = translate(err, "get", "meeting "+quote(req.Meeting.MeetingID))
+	}
 	switch {
 	case scalelite.IsNotFound(err):
 		return scalelite.PlaceResult{}, false, nil
 	case err != nil:
 		return scalelite.PlaceResult{}, true, err
-	case existing.TenantID != req.Meeting.TenantID:
+	}
+	existing := row.domain()
+	if existing.TenantID != req.Meeting.TenantID {
 		return scalelite.PlaceResult{}, true, scalelite.Errorf(scalelite.ECONFLICT, "meeting %q is running for another tenant", req.Meeting.MeetingID)
 	}
-	srv, err := serverByID(ctx, db.ro, existing.ServerID)
-	if scalelite.IsNotFound(err) {
-		srv = nil
-	} else if err != nil {
-		return scalelite.PlaceResult{}, true, err
+	var srv *scalelite.Server
+	if row.Server != nil {
+		srv = row.Server.domain()
 	}
 	if req.KeepExisting == nil || req.KeepExisting(existing, srv) {
-		return scalelite.PlaceResult{Meeting: existing}, true, nil
+		return scalelite.PlaceResult{Meeting: existing, Server: srv}, true, nil
 	}
 	return scalelite.PlaceResult{}, false, nil
 }
 
 // UndoPlacement reverts a placement whose backend create failed: a created row is deleted, a
-// moved one goes back to its previous server, and the reservation is released.
+// moved one goes back to its previous server with its previous create parameters, and the
+// reservation is released.
 func (db *DB) UndoPlacement(ctx context.Context, r scalelite.PlaceResult) error {
 	if !r.Placed() || r.Meeting == nil {
 		return nil
@@ -110,6 +123,8 @@ func (db *DB) UndoPlacement(ctx context.Context, r scalelite.PlaceResult) error 
 				Set("placement = ?", p.Placement).
 				Set("reservation = ?", p.Reservation).
 				Set("missed_polls = ?", p.MissedPolls).
+				Set("create_query = ?", p.CreateQuery).
+				Set("create_body = ?", p.CreateBody).
 				Set("updated_at = ?", db.now()).Exec(ctx)
 			if err != nil {
 				return err

@@ -336,5 +336,9 @@ func detached(r scalelite.PlaceResult) scalelite.PlaceResult {
 		m := *r.Previous
 		r.Previous = &m
 	}
+	if r.Server != nil {
+		s := *r.Server
+		r.Server = &s
+	}
 	return r
 }

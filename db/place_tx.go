@@ -13,13 +13,17 @@ import (
 // placementTx applies placement requests one after the other inside one transaction that holds
 // the placement lock (see place_batch.go). It reads what placements depend on once - every
 // server, the running meetings with the requests' meeting ids or voice bridge candidates - and
-// keeps that state up to date in memory as each request is
-// applied, so each request sees the writes of the ones before it exactly as if they had
-// committed: a meeting id placed earlier is found, a voice bridge taken earlier is skipped, and
-// the loads Select sees include the earlier reservations. New meetings are inserted in one
-// multi-row INSERT and the reservations added in one UPDATE at flush; a request that refers to a
-// meeting still waiting to be inserted flushes the inserts first, so every Meeting a callback or
-// result sees carries its row id.
+// keeps that state up to date in memory as each request is applied, so each request sees the
+// writes of the ones before it exactly as if they had committed: a meeting id placed earlier is
+// found, a voice bridge taken earlier is skipped, and the loads Select sees include the earlier
+// reservations. New meetings are inserted in one multi-row INSERT and the reservations added in
+// one UPDATE at flush; a request that refers to a meeting still waiting to be inserted flushes
+// the inserts first, so every Meeting KeepExisting or a result sees carries its row id.
+//
+// A request's Finish is called once its server and voice bridge are chosen (a new meeting's ID
+// is still 0 then), and the create parameters it returns are written with the row - in the
+// INSERT of a new meeting, in the UPDATE of a re-homed one - so a create costs no write besides
+// its placement.
 //
 // A request is refused (Select's error, another tenant's meeting, no free voice bridge, a server
 // that is not a candidate) before it writes or queues anything, so a refusal never needs a
@@ -136,8 +140,9 @@ func (p *placementTx) apply(ctx context.Context, i int, req scalelite.PlaceReque
 		if existing.TenantID != req.Meeting.TenantID {
 			return res, scalelite.Errorf(scalelite.ECONFLICT, "meeting %q is running for another tenant", id), nil
 		}
-		if req.KeepExisting == nil || req.KeepExisting(existing, p.server(existing.ServerID)) {
-			return scalelite.PlaceResult{Meeting: existing}, nil, nil
+		srv := p.server(existing.ServerID)
+		if req.KeepExisting == nil || req.KeepExisting(existing, srv) {
+			return scalelite.PlaceResult{Meeting: existing, Server: srv}, nil, nil
 		}
 	}
 
@@ -152,15 +157,20 @@ func (p *placementTx) apply(ctx context.Context, i int, req scalelite.PlaceReque
 	now := p.db.now()
 
 	if existing != nil {
+		moved := *existing
+		moved.ServerID, moved.Placement, moved.Reservation, moved.MissedPolls, moved.UpdatedAt = chosen.ID, placement, reservation, 0, now
 		var row meetingRow
-		_, err := p.tx.NewUpdate().Model(&row).Where("id = ?", existing.ID).
+		q := p.tx.NewUpdate().Model(&row).Where("id = ?", existing.ID).
 			Set("server_id = ?", chosen.ID).
 			Set("placement = ?", placement).
 			Set("reservation = ?", reservation).
 			Set("missed_polls = 0").
-			Set("updated_at = ?", now).
-			Returning("*").Exec(ctx, &row)
-		if err != nil {
+			Set("updated_at = ?", now)
+		if req.Finish != nil {
+			moved.CreateQuery, moved.CreateBody = finish(req.Finish, &moved, chosen)
+			q.Set("create_query = ?", moved.CreateQuery).Set("create_body = ?", moved.CreateBody)
+		}
+		if _, err := q.Returning("*").Exec(ctx, &row); err != nil {
 			return res, nil, fmt.Errorf("re-home: %w", err)
 		}
 		p.running[id] = row.domain()
@@ -173,11 +183,15 @@ func (p *placementTx) apply(ctx context.Context, i int, req scalelite.PlaceReque
 		m := req.Meeting
 		m.ID, m.ServerID, m.VoiceBridge, m.Placement, m.Reservation = 0, chosen.ID, vb, placement, reservation
 		m.MissedPolls, m.CreatedAt, m.UpdatedAt, m.EndedAt = 0, now, now, nil
+		if req.Finish != nil {
+			m.CreateQuery, m.CreateBody = finish(req.Finish, &m, chosen)
+		}
 		p.pending = append(p.pending, &m)
 		p.running[id] = &m
 		p.bridgeInUse[vb] = true
 		res = scalelite.PlaceResult{Meeting: &m, Created: true} // ID filled in by flushInserts
 	}
+	res.Server = chosen
 	if reservation != 0 {
 		p.servers[p.index[chosen.ID]].Load += reservation
 		if _, ok := p.reserved[chosen.ID]; !ok {
@@ -186,6 +200,17 @@ func (p *placementTx) apply(ctx context.Context, i int, req scalelite.PlaceReque
 		p.reserved[chosen.ID] = append(p.reserved[chosen.ID], reservation)
 	}
 	return res, nil, nil
+}
+
+// finish asks the request's Finish for the create parameters to store with m, on copies so
+// that the callback cannot change what is written besides them.
+func finish(f func(*scalelite.Meeting, *scalelite.Server) (string, []byte), m *scalelite.Meeting, srv *scalelite.Server) (string, []byte) {
+	mc, sc := *m, *srv
+	query, body := f(&mc, &sc)
+	if len(body) == 0 {
+		body = nil
+	}
+	return query, body
 }
 
 func (p *placementTx) isCandidate(id string) bool {

@@ -16,17 +16,23 @@ import (
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
-// createBench measures creates per second: distinct meetings placed over simulated servers,
-// each create a placement transaction plus the backend create.
+// createBench measures creates per second over simulated servers: each create of a new meeting
+// is a placement (group-committed) plus the backend create. With -meetings below -n the creates
+// cycle over that many meetings, so the later ones find their meeting running (Greenlight sends
+// create before every join): a read and the backend create, no write.
 func createBench(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("create", flag.ContinueOnError)
 	dsn := fs.String("dsn", os.Getenv("SCALELITE_BENCH_DSN"), "database: postgres://... (a fresh database is created and dropped) or \"\" for SQLite in a temp dir")
 	servers := fs.Int("servers", 10, "simulated BBB servers")
 	conc := fs.Int("c", 32, "concurrent clients")
 	n := fs.Int("n", 5000, "creates")
+	meetings := fs.Int("meetings", 0, "distinct meetings the creates cycle over (0 = -n: every create places a new meeting)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *meetings <= 0 || *meetings > *n {
+		*meetings = *n
 	}
 	b, err := startBalancer(ctx, *dsn, "", *servers)
 	if err != nil {
@@ -56,7 +62,7 @@ func createBench(ctx context.Context, args []string, stdout io.Writer) error {
 				if i > int64(*n) {
 					return
 				}
-				u := signedURL(b.URL, "create", fmt.Sprintf("meetingID=bench-%06d&name=Bench&attendeePW=ap&moderatorPW=mp", i))
+				u := signedURL(b.URL, "create", fmt.Sprintf("meetingID=bench-%06d&name=Bench&attendeePW=ap&moderatorPW=mp", (i-1)%int64(*meetings)+1))
 				t0 := time.Now()
 				resp, err := client.Get(u)
 				if err != nil {
@@ -83,7 +89,8 @@ func createBench(ctx context.Context, args []string, stdout io.Writer) error {
 	if strings.HasPrefix(*dsn, "postgres") {
 		db = "PostgreSQL"
 	}
-	fmt.Fprintf(stdout, "create: %d creates over %d simulated servers, %d clients, GOMAXPROCS=%d, store %s\n", *n, *servers, *conc, runtime.GOMAXPROCS(0), db)
+	fmt.Fprintf(stdout, "create: %d creates of %d meetings over %d simulated servers, %d clients, GOMAXPROCS=%d, store %s\n",
+		*n, *meetings, *servers, *conc, runtime.GOMAXPROCS(0), db)
 	fmt.Fprintf(stdout, "balancer create   %s  (target >= 1000/s on PostgreSQL)\n", res)
 	count, err := b.Store.CountMeetings(ctx, scalelite.MeetingFilter{})
 	if err != nil {

@@ -318,6 +318,39 @@ func TestCachedStoreWritesInvalidate(t *testing.T) {
 			want: "(not found)",
 		},
 		{
+			name: "PlaceMeeting moves the meeting with the create parameters of Finish",
+			setup: func(t *testing.T, s scalelite.Store) {
+				addServer(t, s, "bbb1")
+				place(t, s, "m1", true)
+				addServer(t, s, "bbb2")
+			},
+			read: func(t *testing.T, s scalelite.Store) string { return meetingCreateQuery(t, s, "m1") },
+			write: func(t *testing.T, s scalelite.Store) {
+				res := moveWithFinish(t, s, "m1")
+				if !res.Moved || res.Server == nil || res.Server.ID != "bbb2" {
+					t.Fatalf("PlaceMeeting = %+v, server %+v", res, res.Server)
+				}
+			},
+			want: "bbb2: meetingID=m1&server=bbb2",
+		},
+		{
+			name: "UndoPlacement of a move restores the create parameters",
+			setup: func(t *testing.T, s scalelite.Store) {
+				addServer(t, s, "bbb1")
+				place(t, s, "m1", true)
+				addServer(t, s, "bbb2")
+			},
+			read: func(t *testing.T, s scalelite.Store) string { return meetingCreateQuery(t, s, "m1") },
+			write: func(t *testing.T, s scalelite.Store) {
+				res := moveWithFinish(t, s, "m1")
+				_ = meetingCreateQuery(t, s, "m1") // cache the moved meeting
+				if err := s.UndoPlacement(ctx, res); err != nil {
+					t.Fatal(err)
+				}
+			},
+			want: "bbb1: ",
+		},
+		{
 			name:  "EndServerMeetings",
 			setup: func(t *testing.T, s scalelite.Store) { addServer(t, s, "bbb1"); place(t, s, "m1", true) },
 			read:  func(t *testing.T, s scalelite.Store) string { return meetingServer(t, s, "m1") },
@@ -402,6 +435,38 @@ func TestCachedStoreWritesInvalidate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// meetingCreateQuery returns the running meeting's server and stored create query.
+func meetingCreateQuery(t *testing.T, s scalelite.Store, id string) string {
+	t.Helper()
+	m, err := s.Meeting(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.ServerID + ": " + m.CreateQuery
+}
+
+// moveWithFinish re-homes the running meeting to the last server, storing a create query that
+// names it through PlaceRequest.Finish.
+func moveWithFinish(t *testing.T, s scalelite.Store, id string) scalelite.PlaceResult {
+	t.Helper()
+	res, err := s.PlaceMeeting(t.Context(), scalelite.PlaceRequest{
+		Meeting:      scalelite.Meeting{MeetingID: id, Name: "Room"},
+		KeepExisting: func(*scalelite.Meeting, *scalelite.Server) bool { return false },
+		Select: func(c []*scalelite.Server) (*scalelite.Server, string, error) {
+			return c[len(c)-1], "{}", nil
+		},
+		VoiceBridges: func() []string { return []string{"70001"} },
+		Reservation:  1,
+		Finish: func(m *scalelite.Meeting, srv *scalelite.Server) (string, []byte) {
+			return "meetingID=" + m.MeetingID + "&server=" + srv.ID, nil
+		},
+	})
+	if err != nil {
+		t.Fatalf("PlaceMeeting: %v", err)
+	}
+	return res
 }
 
 // meetingOrServer returns the server's URL or "(not found)".

@@ -49,8 +49,9 @@ func (s *CachedStore) AddLoad(ctx context.Context, deltas map[string]float64) er
 	return err
 }
 
-// PlaceMeeting finds or places the meeting. When it placed or moved it, the meeting and the
-// servers whose load changed are invalidated; a found meeting changes nothing.
+// PlaceMeeting finds or places the meeting. When it placed or moved it, the meeting (with the
+// create parameters PlaceRequest.Finish stored in it) and the servers whose load changed are
+// invalidated; a found meeting changes nothing.
 func (s *CachedStore) PlaceMeeting(ctx context.Context, req scalelite.PlaceRequest) (scalelite.PlaceResult, error) {
 	res, err := s.Store.PlaceMeeting(ctx, req)
 	if err == nil && !res.Placed() {
@@ -62,7 +63,8 @@ func (s *CachedStore) PlaceMeeting(ctx context.Context, req scalelite.PlaceReque
 	return res, err
 }
 
-// UndoPlacement reverts the placement and invalidates the meeting and its servers.
+// UndoPlacement reverts the placement (a moved meeting gets its previous server and create
+// parameters back) and invalidates the meeting and its servers.
 func (s *CachedStore) UndoPlacement(ctx context.Context, r scalelite.PlaceResult) error {
 	err := s.Store.UndoPlacement(ctx, r)
 	var keys []cacheKey

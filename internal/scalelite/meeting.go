@@ -66,6 +66,17 @@ type PlaceRequest struct {
 	VoiceBridges func() []string
 	// Reservation is the load (before the server's multiplier) reserved on the chosen server.
 	Reservation float64
+	// Finish, when set, is called once the server and voice bridge of a new or re-homed meeting
+	// are chosen, inside the placement transaction and before anything is written: m is the
+	// meeting as it will be stored (ID 0 for a new one; a re-homed one carries its stored
+	// CreateQuery and CreateBody) and srv its new server. What it returns is stored as the
+	// meeting's CreateQuery and CreateBody in the same transaction, so a caller writes the
+	// create parameters it will send with the row itself (no second write). It may be called
+	// more than once for one PlaceMeeting (a failed batch is retried), the last call being the
+	// one that committed; it must be quick, do no I/O and must not call the store. Without
+	// Finish a new meeting stores Meeting's CreateQuery and CreateBody and a re-homed one keeps
+	// its own.
+	Finish func(m *Meeting, srv *Server) (createQuery string, createBody []byte)
 }
 
 // PlaceResult tells what PlaceMeeting did.
@@ -76,6 +87,10 @@ type PlaceResult struct {
 	// Moved is true when an existing meeting was re-homed; Previous is its row before.
 	Moved    bool
 	Previous *Meeting
+	// Server is the meeting's server as the placement read it (the chosen one for a new or
+	// re-homed meeting), nil when a kept meeting's server no longer exists or the store does
+	// not say.
+	Server *Server
 }
 
 // Placed reports whether this call chose a server (new or re-homed meeting), so the backend
@@ -94,10 +109,11 @@ type MeetingStore interface {
 	// meeting of another tenant gives ECONFLICT. Errors from Select are returned unchanged.
 	PlaceMeeting(ctx context.Context, req PlaceRequest) (PlaceResult, error)
 	// UndoPlacement reverts a placement whose backend create failed: a created row is deleted
-	// (freeing its voice bridge), a moved one goes back to its previous server, and the
-	// reservation is released.
+	// (freeing its voice bridge), a moved one goes back to its previous server with its previous
+	// create parameters, and the reservation is released.
 	UndoPlacement(ctx context.Context, r PlaceResult) error
-	// UpdateCreateParams stores what was last sent to the backend for this meeting.
+	// UpdateCreateParams stores what was last sent to the backend for this meeting, when that
+	// could not be known inside the placement (PlaceRequest.Finish).
 	UpdateCreateParams(ctx context.Context, id int64, query string, body []byte) error
 	// EndMeetings marks the running meetings with these MeetingIDs ended and returns them.
 	EndMeetings(ctx context.Context, meetingIDs []string, at time.Time) ([]*Meeting, error)

@@ -113,8 +113,10 @@ type RecoverRequest struct {
 // Recover makes sure the running meeting m is on a usable server. When its server still keeps
 // meetings it returns it unchanged; otherwise it places it on another server in one transaction
 // (same meetingID, passwords and voice bridge) and re-creates it there from the stored create
-// parameters and body, undoing the placement if the backend create fails. Concurrent calls for
-// the same meeting in this process share one recovery. It returns the meeting and its server.
+// parameters and body, with meta_server-tag set to the new server's tag (stored with the
+// placement, so the row holds exactly what was sent), undoing the placement if the backend
+// create fails. Concurrent calls for the same meeting in this process share one recovery. It
+// returns the meeting and its server.
 func (s *MeetingService) Recover(ctx context.Context, m *Meeting, req RecoverRequest) (*Meeting, *Server, error) {
 	s.mu.Lock()
 	if c, ok := s.inflight[m.MeetingID]; ok {
@@ -147,30 +149,30 @@ func (s *MeetingService) recover(ctx context.Context, m *Meeting, req RecoverReq
 		Select:       req.Select.Select,
 		VoiceBridges: func() []string { return []string{m.VoiceBridge} },
 		Reservation:  req.Reservation,
+		// The stored parameters, re-tagged for the new server, are written with the placement
+		// and are exactly what is sent below.
+		Finish: func(placed *Meeting, srv *Server) (string, []byte) {
+			return RetagCreateQuery(placed.CreateQuery, srv.Tag), placed.CreateBody
+		},
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("recover meeting %s: %w", m.MeetingID, err)
 	}
-	srv, err := s.store.Server(ctx, res.Meeting.ServerID)
-	if err != nil {
-		if res.Placed() {
-			s.undo(ctx, res)
+	srv := res.Server
+	if srv == nil || srv.ID != res.Meeting.ServerID {
+		if srv, err = s.store.Server(ctx, res.Meeting.ServerID); err != nil {
+			if res.Placed() {
+				s.undo(ctx, res)
+			}
+			return nil, nil, fmt.Errorf("recover meeting %s: %w", m.MeetingID, err)
 		}
-		return nil, nil, fmt.Errorf("recover meeting %s: %w", m.MeetingID, err)
 	}
 	if !res.Placed() {
 		return res.Meeting, srv, nil
 	}
-	query := RetagCreateQuery(res.Meeting.CreateQuery, srv.Tag)
-	if err := s.backend.CreateMeeting(ctx, srv, query, res.Meeting.CreateBody); err != nil {
+	if err := s.backend.CreateMeeting(ctx, srv, res.Meeting.CreateQuery, res.Meeting.CreateBody); err != nil {
 		s.undo(ctx, res)
 		return nil, nil, fmt.Errorf("recover meeting %s on %s: %w", m.MeetingID, srv.ID, err)
-	}
-	if query != res.Meeting.CreateQuery {
-		if err := s.store.UpdateCreateParams(ctx, res.Meeting.ID, query, res.Meeting.CreateBody); err != nil {
-			s.logger.ErrorContext(ctx, "store create params of recovered meeting", "meeting_id", m.MeetingID, "error", err)
-		}
-		res.Meeting.CreateQuery = query
 	}
 	from := ""
 	if res.Previous != nil {

@@ -81,3 +81,9 @@ func PlaceRequest(meetingID, tenantID string) scalelite.PlaceRequest {
 		Reservation:  1,
 	}
 }
+
+// FinishedQuery is the create query a test's PlaceRequest.Finish stores for m on srv: it names
+// the meeting, its voice bridge and its server, so a test can tell it came from the right call.
+func FinishedQuery(m *scalelite.Meeting, srv *scalelite.Server) string {
+	return "meetingID=" + m.MeetingID + "&voiceBridge=" + m.VoiceBridge + "&server=" + srv.ID
+}

@@ -189,6 +189,99 @@ func testPlacement(t *testing.T, newStore func(t *testing.T) scalelite.Store) {
 		}
 	})
 
+	t.Run("finish stores the create parameters with the row", func(t *testing.T) {
+		s := newStore(t)
+		CreateServers(t, s, "a", "b")
+		must(t, "AddLoad", s.AddLoad(ctx, map[string]float64{"a": 5}))
+		req := PlaceRequest("m1", "")
+		var calls int
+		req.Finish = func(m *scalelite.Meeting, srv *scalelite.Server) (string, []byte) {
+			calls++
+			if m.ID != 0 || m.MeetingID != "m1" || m.ServerID != srv.ID || m.VoiceBridge != VoiceBridges("m1")()[0] ||
+				m.ModeratorPW != "mp" || m.Reservation != 1 || m.Placement == "" {
+				t.Errorf("Finish got meeting %+v", m)
+			}
+			return FinishedQuery(m, srv), []byte("<xml/>")
+		}
+		res, err := s.PlaceMeeting(ctx, req)
+		must(t, "PlaceMeeting", err)
+		want := "meetingID=m1&voiceBridge=" + res.Meeting.VoiceBridge + "&server=b"
+		if calls == 0 || res.Meeting.CreateQuery != want || string(res.Meeting.CreateBody) != "<xml/>" {
+			t.Errorf("Finish called %d times; placed %+v, want query %s", calls, res.Meeting, want)
+		}
+		if res.Server == nil || res.Server.ID != "b" || res.Server.URL == "" {
+			t.Errorf("result server = %+v, want b", res.Server)
+		}
+		stored, err := s.Meeting(ctx, "m1")
+		must(t, "Meeting", err)
+		if stored.CreateQuery != want || string(stored.CreateBody) != "<xml/>" {
+			t.Errorf("stored query %q body %q, want %q and the body", stored.CreateQuery, stored.CreateBody, want)
+		}
+
+		// A kept meeting: Finish is not called, and the result names the meeting's server.
+		calls = 0
+		res, err = s.PlaceMeeting(ctx, req)
+		must(t, "PlaceMeeting again", err)
+		if calls != 0 || res.Placed() || res.Meeting.CreateQuery != want || res.Server == nil || res.Server.ID != "b" {
+			t.Errorf("kept: Finish called %d times, result %+v server %+v", calls, res, res.Server)
+		}
+
+		// Undo deletes the row with its parameters.
+		req = PlaceRequest("m2", "")
+		req.Finish = func(m *scalelite.Meeting, srv *scalelite.Server) (string, []byte) { return FinishedQuery(m, srv), nil }
+		res, err = s.PlaceMeeting(ctx, req)
+		must(t, "PlaceMeeting m2", err)
+		must(t, "UndoPlacement", s.UndoPlacement(ctx, res))
+		_, err = s.Meeting(ctx, "m2")
+		wantCode(t, "m2 after undo", err, scalelite.ENOTFOUND)
+	})
+
+	t.Run("re-home with finish; undo restores the create parameters", func(t *testing.T) {
+		s := newStore(t)
+		CreateServers(t, s, "a", "b")
+		req := PlaceRequest("m1", "")
+		req.Meeting.CreateBody = []byte("<first/>")
+		first, err := s.PlaceMeeting(ctx, req) // on a, without Finish
+		must(t, "PlaceMeeting", err)
+		if first.Meeting.CreateQuery != "meetingID=m1" || string(first.Meeting.CreateBody) != "<first/>" {
+			t.Fatalf("without Finish stored %+v", first.Meeting)
+		}
+		_, err = s.UpdateServer(ctx, "a", scalelite.ServerUpdate{State: ptr(scalelite.ServerDisabled)})
+		must(t, "disable a", err)
+		req = PlaceRequest("m1", "")
+		var seen scalelite.Meeting
+		req.Finish = func(m *scalelite.Meeting, srv *scalelite.Server) (string, []byte) {
+			seen = *m
+			return m.CreateQuery + "&server=" + srv.ID, nil
+		}
+		res, err := s.PlaceMeeting(ctx, req)
+		must(t, "PlaceMeeting re-home", err)
+		if seen.ID != first.Meeting.ID || seen.ServerID != "b" || seen.CreateQuery != "meetingID=m1" ||
+			string(seen.CreateBody) != "<first/>" || seen.VoiceBridge != first.Meeting.VoiceBridge {
+			t.Errorf("Finish of a re-home got %+v", seen)
+		}
+		if !res.Moved || res.Meeting.CreateQuery != "meetingID=m1&server=b" || res.Meeting.CreateBody != nil ||
+			res.Server == nil || res.Server.ID != "b" {
+			t.Fatalf("moved %+v server %+v", res.Meeting, res.Server)
+		}
+		if m, err := s.Meeting(ctx, "m1"); err != nil || m.CreateQuery != "meetingID=m1&server=b" || m.CreateBody != nil {
+			t.Errorf("stored after re-home %+v, %v", m, err)
+		}
+		must(t, "UndoPlacement", s.UndoPlacement(ctx, res))
+		back, err := s.Meeting(ctx, "m1")
+		must(t, "Meeting after undo", err)
+		if back.ServerID != "a" || back.CreateQuery != "meetingID=m1" || string(back.CreateBody) != "<first/>" {
+			t.Errorf("after undo %+v, want on a with the first parameters and body", back)
+		}
+
+		// Without Finish a re-home keeps the stored parameters.
+		res, err = s.PlaceMeeting(ctx, PlaceRequest("m1", ""))
+		must(t, "PlaceMeeting re-home without Finish", err)
+		if !res.Moved || res.Meeting.CreateQuery != "meetingID=m1" || string(res.Meeting.CreateBody) != "<first/>" {
+			t.Errorf("re-home without Finish %+v", res.Meeting)
+		}
+	})
+
 	t.Run("undo a created meeting", func(t *testing.T) {
 		s := newStore(t)
 		CreateServers(t, s, "a")
@@ -233,7 +326,9 @@ func testPlacementConcurrency(t *testing.T, newStore func(t *testing.T) scalelit
 		errs := make(chan error, 200)
 		for i := range 200 {
 			wg.Go(func() {
-				res, err := s.PlaceMeeting(ctx, PlaceRequest(fmt.Sprintf("meeting-%03d", i), ""))
+				req := PlaceRequest(fmt.Sprintf("meeting-%03d", i), "")
+				req.Finish = func(m *scalelite.Meeting, srv *scalelite.Server) (string, []byte) { return FinishedQuery(m, srv), nil }
+				res, err := s.PlaceMeeting(ctx, req)
 				if err == nil && !res.Created {
 					err = fmt.Errorf("meeting-%03d not created: %+v", i, res)
 				}
@@ -264,6 +359,9 @@ func testPlacementConcurrency(t *testing.T, newStore func(t *testing.T) scalelit
 		bridges := map[string]bool{}
 		for _, m := range all {
 			bridges[m.VoiceBridge] = true
+			if want := FinishedQuery(m, &scalelite.Server{ID: m.ServerID}); m.CreateQuery != want {
+				t.Errorf("meeting %s stored query %q, want %q (from its Finish)", m.MeetingID, m.CreateQuery, want)
+			}
 		}
 		if len(all) != 200 || len(bridges) != 200 {
 			t.Errorf("%d meetings with %d distinct voice bridges, want 200 and 200", len(all), len(bridges))

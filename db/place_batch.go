@@ -16,7 +16,9 @@ package db
 //     serial placements (placementTx in place_tx.go): each sees the writes of the ones before
 //     (the same meeting id twice: the second finds the first; loads include earlier
 //     reservations). The reads are made once per batch and the writes are one multi-row INSERT
-//     and one UPDATE of the loads, so a batch costs a fixed number of statements.
+//     (with each meeting's create parameters, see PlaceRequest.Finish) and one UPDATE of the
+//     loads (one statement together on PostgreSQL), so a batch costs a fixed number of
+//     statements: on PostgreSQL BEGIN, the lock, two reads, the write and COMMIT.
 //   - A request that is refused (Select's error, another tenant's meeting, no free voice
 //     bridge) writes nothing and gets its error; the others go on. After the commit every
 //     caller gets its answer.

@@ -12,13 +12,15 @@ import (
 
 // placementTx applies placement requests one after the other inside one transaction that holds
 // the placement lock (see place_batch.go). It reads what placements depend on once - every
-// server, the running meetings with the requests' meeting ids or voice bridge candidates - and
-// keeps that state up to date in memory as each request is applied, so each request sees the
-// writes of the ones before it exactly as if they had committed: a meeting id placed earlier is
-// found, a voice bridge taken earlier is skipped, and the loads Select sees include the earlier
-// reservations. New meetings are inserted in one multi-row INSERT and the reservations added in
-// one UPDATE at flush; a request that refers to a meeting still waiting to be inserted flushes
-// the inserts first, so every Meeting KeepExisting or a result sees carries its row id.
+// server, the running meetings with the requests' meeting ids or first voice bridge candidates
+// (a request's further candidates are read only when the first ones are taken) - and keeps that
+// state up to date in memory as each request is applied, so each request sees the writes of the
+// ones before it exactly as if they had committed: a meeting id placed earlier is found, a voice
+// bridge taken earlier is skipped, and the loads Select sees include the earlier reservations.
+// New meetings are inserted in one multi-row INSERT and the reservations added in one UPDATE at
+// flush (one statement on PostgreSQL); a request that refers to a meeting still waiting to be
+// inserted flushes the inserts first, so every Meeting KeepExisting or a result sees carries its
+// row id.
 //
 // A request's Finish is called once its server and voice bridge are chosen (a new meeting's ID
 // is still 0 then), and the create parameters it returns are written with the row - in the
@@ -38,28 +40,31 @@ type placementTx struct {
 	running map[string]*scalelite.Meeting // running meetings with the requests' meeting ids
 	pending []*scalelite.Meeting          // new meetings not inserted yet (ID 0)
 
-	bridges      [][]string      // VoiceBridges() of each request, asked for once
-	bridgeInUse  map[string]bool // voice bridges used by running meetings (read or placed here)
-	reserved     map[string][]float64
-	reservedSeq  []string // server ids in the order of their first reservation
-	currentIndex int      // request being applied, to blame a panicking callback
+	bridges       [][]string      // VoiceBridges() of each request, asked for once
+	bridgeInUse   map[string]bool // voice bridges used by running meetings (read or placed here)
+	bridgeChecked map[string]bool // voice bridges whose use was read in this transaction
+	reserved      map[string][]float64
+	reservedSeq   []string // server ids in the order of their first reservation
+	currentIndex  int      // request being applied, to blame a panicking callback
 }
 
 // newPlacementTx returns the state of a placement transaction for n requests.
 func (db *DB) newPlacementTx(tx bun.Tx, n int) *placementTx {
 	return &placementTx{
 		db: db, tx: tx,
-		index:       map[string]int{},
-		running:     map[string]*scalelite.Meeting{},
-		bridges:     make([][]string, n),
-		bridgeInUse: map[string]bool{},
-		reserved:    map[string][]float64{},
+		index:         map[string]int{},
+		running:       map[string]*scalelite.Meeting{},
+		bridges:       make([][]string, n),
+		bridgeInUse:   map[string]bool{},
+		bridgeChecked: map[string]bool{},
+		reserved:      map[string][]float64{},
 	}
 }
 
 // load reads the state the requests depend on: every server, then in one query the running
-// meetings with the requests' meeting ids or using one of their voice bridge candidates. It asks
-// VoiceBridges of every request up front, before any request is applied.
+// meetings with the requests' meeting ids or using the first of their voice bridge candidates
+// (almost always free: the others are read by freeBridge when needed, which keeps this query
+// small). It asks VoiceBridges of every request up front, before any request is applied.
 func (p *placementTx) load(ctx context.Context, reqs []scalelite.PlaceRequest) error {
 	if err := p.tx.NewSelect().Model(&p.servers).OrderExpr("id").Scan(ctx); err != nil {
 		return fmt.Errorf("load servers: %w", err)
@@ -75,10 +80,14 @@ func (p *placementTx) load(ctx context.Context, reqs []scalelite.PlaceRequest) e
 		p.currentIndex = i
 		p.bridges[i] = r.VoiceBridges()
 		for _, c := range p.bridges[i] {
-			if c != "" && !seen[c] {
+			if c == "" {
+				continue
+			}
+			if !seen[c] {
 				seen[c] = true
 				bridges = append(bridges, c)
 			}
+			break
 		}
 	}
 	// UNION ALL rather than OR: SQLite's planner scans every running meeting for the OR.
@@ -100,6 +109,35 @@ func (p *placementTx) load(ctx context.Context, reqs []scalelite.PlaceRequest) e
 			p.running[rows[i].MeetingID] = rows[i].domain()
 		}
 		p.bridgeInUse[rows[i].VoiceBridge] = true // running: its bridge is in use
+	}
+	for _, c := range bridges {
+		p.bridgeChecked[c] = true
+	}
+	return nil
+}
+
+// checkBridges reads which of the candidates not read yet are used by running meetings.
+func (p *placementTx) checkBridges(ctx context.Context, candidates []string) error {
+	var unchecked []string
+	for _, c := range candidates {
+		if c != "" && !p.bridgeChecked[c] {
+			unchecked = append(unchecked, c)
+		}
+	}
+	if len(unchecked) == 0 {
+		return nil
+	}
+	var used []string
+	err := p.tx.NewSelect().Model((*meetingRow)(nil)).Column("voice_bridge").
+		Where("ended_at IS NULL AND voice_bridge IN (?)", inList(unchecked)).Scan(ctx, &used)
+	if err != nil {
+		return fmt.Errorf("load voice bridges: %w", err)
+	}
+	for _, c := range used {
+		p.bridgeInUse[c] = true
+	}
+	for _, c := range unchecked {
+		p.bridgeChecked[c] = true
 	}
 	return nil
 }
@@ -176,9 +214,9 @@ func (p *placementTx) apply(ctx context.Context, i int, req scalelite.PlaceReque
 		p.running[id] = row.domain()
 		res = scalelite.PlaceResult{Meeting: row.domain(), Moved: true, Previous: existing}
 	} else {
-		vb, refused := p.freeBridge(i)
-		if refused != nil {
-			return res, refused, nil
+		vb, refused, err := p.freeBridge(ctx, i)
+		if refused != nil || err != nil {
+			return res, refused, err
 		}
 		m := req.Meeting
 		m.ID, m.ServerID, m.VoiceBridge, m.Placement, m.Reservation = 0, chosen.ID, vb, placement, reservation
@@ -218,26 +256,64 @@ func (p *placementTx) isCandidate(id string) bool {
 	return ok && p.servers[i].State == string(scalelite.ServerEnabled) && p.servers[i].Online
 }
 
-// freeBridge returns request i's first voice bridge candidate that no running meeting uses.
-func (p *placementTx) freeBridge(i int) (string, error) {
+// freeBridge returns request i's first voice bridge candidate that no running meeting uses
+// (refused when there is none); err is a database error.
+func (p *placementTx) freeBridge(ctx context.Context, i int) (vb string, refused, err error) {
 	candidates := p.bridges[i]
 	if len(candidates) == 0 {
-		return "", scalelite.Errorf(scalelite.EINTERNAL, "no voice bridge candidates")
+		return "", scalelite.Errorf(scalelite.EINTERNAL, "no voice bridge candidates"), nil
 	}
 	for _, c := range candidates {
-		if c != "" && !p.bridgeInUse[c] {
-			return c, nil
+		if c == "" {
+			continue
+		}
+		if !p.bridgeChecked[c] {
+			if err := p.checkBridges(ctx, candidates); err != nil {
+				return "", nil, err
+			}
+		}
+		if !p.bridgeInUse[c] {
+			return c, nil, nil
 		}
 	}
-	return "", scalelite.Errorf(scalelite.EINTERNAL, "no free voice bridge among %d candidates", len(candidates))
+	return "", scalelite.Errorf(scalelite.EINTERNAL, "no free voice bridge among %d candidates", len(candidates)), nil
 }
 
-// flush writes what is still queued: the new meetings, then the reservations.
+// flush writes what is still queued: the new meetings, then the reservations. On PostgreSQL both
+// go in one statement when there are both (the batch's serial step pays per round trip).
 func (p *placementTx) flush(ctx context.Context) error {
+	if p.db.dialect == Postgres && len(p.pending) > 0 && len(p.reservedSeq) > 0 {
+		return p.flushBoth(ctx)
+	}
 	if err := p.flushInserts(ctx); err != nil {
 		return err
 	}
 	return p.flushReservations(ctx)
+}
+
+// placedID is a row id the INSERT returned.
+type placedID struct {
+	ID        int64  `bun:"id"`
+	MeetingID string `bun:"meeting_id"`
+}
+
+// flushBoth inserts the pending meetings and adds the reservations in one PostgreSQL statement
+// (data-modifying CTEs each run exactly once) and fills in the meetings' ids.
+func (p *placementTx) flushBoth(ctx context.Context) error {
+	rows := p.pendingRows()
+	var ids []placedID
+	err := p.tx.NewSelect().
+		With("placed", p.tx.NewInsert().Model(&rows).Returning("id, meeting_id")).
+		With("reserved", p.reserveQuery()).
+		TableExpr("placed").Column("id", "meeting_id").Scan(ctx, &ids)
+	if err != nil {
+		return fmt.Errorf("insert and reserve load: %w", err)
+	}
+	if err := p.takeIDs(ids); err != nil {
+		return err
+	}
+	p.reserved, p.reservedSeq = map[string][]float64{}, nil
+	return nil
 }
 
 // flushInserts inserts the pending meetings in one statement and fills in their ids.
@@ -245,17 +321,31 @@ func (p *placementTx) flushInserts(ctx context.Context) error {
 	if len(p.pending) == 0 {
 		return nil
 	}
+	rows := p.pendingRows()
+	if _, err := p.tx.NewInsert().Model(&rows).Returning("id, meeting_id").Exec(ctx); err != nil {
+		return fmt.Errorf("insert: %w", err)
+	}
+	ids := make([]placedID, len(rows))
+	for i, r := range rows {
+		ids[i] = placedID{ID: r.ID, MeetingID: r.MeetingID}
+	}
+	return p.takeIDs(ids)
+}
+
+func (p *placementTx) pendingRows() []*meetingRow {
 	rows := make([]*meetingRow, len(p.pending))
 	for i, m := range p.pending {
 		rows[i] = meetingToRow(m)
 	}
-	// RETURNING's row order is not promised, so ids are matched by meeting id (unique among
-	// the pending meetings: a second request for one flushes the first before it is applied).
-	if _, err := p.tx.NewInsert().Model(&rows).Returning("id, meeting_id").Exec(ctx); err != nil {
-		return fmt.Errorf("insert: %w", err)
-	}
-	ids := make(map[string]int64, len(rows))
-	for _, r := range rows {
+	return rows
+}
+
+// takeIDs fills in the pending meetings' row ids and empties the queue. RETURNING's row order is
+// not promised, so ids are matched by meeting id (unique among the pending meetings: a second
+// request for one flushes the first before it is applied).
+func (p *placementTx) takeIDs(returned []placedID) error {
+	ids := make(map[string]int64, len(returned))
+	for _, r := range returned {
 		ids[r.MeetingID] = r.ID
 	}
 	for _, m := range p.pending {
@@ -267,13 +357,22 @@ func (p *placementTx) flushInserts(ctx context.Context) error {
 	return nil
 }
 
-// flushReservations adds the reservations to the servers' loads in one statement. Each server's
-// increments are added one by one, left to right ("load + r1 + r2"), so the stored load is the
-// same float the separate updates of serial placements would have produced.
+// flushReservations adds the reservations to the servers' loads in one statement.
 func (p *placementTx) flushReservations(ctx context.Context) error {
 	if len(p.reservedSeq) == 0 {
 		return nil
 	}
+	if _, err := p.reserveQuery().Exec(ctx); err != nil {
+		return fmt.Errorf("reserve load: %w", err)
+	}
+	p.reserved, p.reservedSeq = map[string][]float64{}, nil
+	return nil
+}
+
+// reserveQuery is the UPDATE adding the queued reservations. Each server's increments are added
+// one by one, left to right ("load + r1 + r2"), so the stored load is the same float the separate
+// updates of serial placements would have produced.
+func (p *placementTx) reserveQuery() *bun.UpdateQuery {
 	var expr strings.Builder
 	args := make([]any, 0, 2*len(p.reservedSeq))
 	expr.WriteString("load = CASE id")
@@ -286,11 +385,5 @@ func (p *placementTx) flushReservations(ctx context.Context) error {
 		}
 	}
 	expr.WriteString(" ELSE load END")
-	_, err := p.tx.NewUpdate().TableExpr("servers").Set(expr.String(), args...).
-		Where("id IN (?)", inList(p.reservedSeq)).Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("reserve load: %w", err)
-	}
-	p.reserved, p.reservedSeq = map[string][]float64{}, nil
-	return nil
+	return p.tx.NewUpdate().TableExpr("servers").Set(expr.String(), args...).Where("id IN (?)", inList(p.reservedSeq))
 }

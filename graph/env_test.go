@@ -25,6 +25,8 @@ import (
 	"github.com/scalelite-go/scalelite/internal/serversync"
 	"github.com/scalelite-go/scalelite/poller"
 	"github.com/scalelite-go/scalelite/recordings"
+
+	"github.com/scalelite-go/scalelite/internal/scalelitetest"
 )
 
 // adminEnvKey plays ADMIN_API_KEY in the tests.
@@ -34,14 +36,7 @@ const adminEnvKey = "test-admin-api-key-0123456789"
 // TEST_REQUIRE_SERVICES=1.
 func redisURL(t testing.TB) string {
 	t.Helper()
-	u := os.Getenv("TEST_REDIS_URL")
-	if u == "" {
-		if os.Getenv("TEST_REQUIRE_SERVICES") == "1" {
-			t.Fatal("TEST_REDIS_URL is not set and TEST_REQUIRE_SERVICES=1")
-		}
-		t.Skip("TEST_REDIS_URL is not set")
-	}
-	return u
+	return scalelitetest.ServiceURL(t, "TEST_REDIS_URL")
 }
 
 // instance is one running control plane: its own Redis connection and pub/sub, services, and

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"os"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -13,6 +12,8 @@ import (
 	"github.com/scalelite-go/scalelite/internal/bbb"
 	"github.com/scalelite-go/scalelite/internal/redisstore"
 	"github.com/scalelite-go/scalelite/poller"
+
+	"github.com/scalelite-go/scalelite/internal/scalelitetest"
 )
 
 // countingBackend counts the polls one poller instance sends.
@@ -28,14 +29,7 @@ func (c *countingBackend) GetMeetings(ctx context.Context, ep bbb.Endpoint, t *b
 
 func redisURL(t *testing.T) string {
 	t.Helper()
-	u := os.Getenv("TEST_REDIS_URL")
-	if u == "" {
-		if os.Getenv("TEST_REQUIRE_SERVICES") == "1" {
-			t.Fatal("TEST_REDIS_URL is not set and TEST_REQUIRE_SERVICES=1")
-		}
-		t.Skip("TEST_REDIS_URL is not set")
-	}
-	return u
+	return scalelitetest.ServiceURL(t, "TEST_REDIS_URL")
 }
 
 // Two poller instances on one Redis: only the lease holder polls; when the holder dies (its

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -17,6 +16,8 @@ import (
 	"time"
 
 	"github.com/scalelite-go/scalelite/db/dbtest"
+
+	"github.com/scalelite-go/scalelite/internal/scalelitetest"
 )
 
 // output is a stdout/stderr sink that tests can wait on.
@@ -142,14 +143,8 @@ func redisNamespace() string {
 }
 
 func testRedisURL(t *testing.T) string {
-	u := os.Getenv("TEST_REDIS_URL")
-	if u == "" {
-		if os.Getenv("TEST_REQUIRE_SERVICES") == "1" {
-			t.Fatal("TEST_REDIS_URL is not set and TEST_REQUIRE_SERVICES=1")
-		}
-		t.Skip("TEST_REDIS_URL is not set")
-	}
-	return u
+	t.Helper()
+	return scalelitetest.ServiceURL(t, "TEST_REDIS_URL")
 }
 
 var listening = regexp.MustCompile(`serving \S+ on (http://\S+)`)

@@ -11,7 +11,6 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/url"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -20,6 +19,8 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/scalelite-go/scalelite/db"
+
+	"github.com/scalelite-go/scalelite/internal/scalelitetest"
 )
 
 // EachDB runs fn as the subtests "sqlite" and "postgres", each with its own fresh database.
@@ -59,13 +60,7 @@ func open(t testing.TB, dsn string) *db.DB {
 // TEST_DATABASE_URL, drops it (WITH (FORCE)) at cleanup, and returns its DSN.
 func PostgresDSN(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv("TEST_DATABASE_URL")
-	if base == "" {
-		if os.Getenv("TEST_REQUIRE_SERVICES") == "1" {
-			t.Fatal("TEST_DATABASE_URL is not set and TEST_REQUIRE_SERVICES=1")
-		}
-		t.Skip("TEST_DATABASE_URL is not set")
-	}
+	base := scalelitetest.ServiceURL(t, "TEST_DATABASE_URL")
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatalf("TEST_DATABASE_URL: %v", err)

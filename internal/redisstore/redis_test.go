@@ -4,26 +4,20 @@ import (
 	"context"
 	"crypto/rand"
 	"log/slog"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/redis/rueidis"
+
+	"github.com/scalelite-go/scalelite/internal/scalelitetest"
 )
 
 // testRedisURL returns TEST_REDIS_URL, skipping the test when it is unset unless
 // TEST_REQUIRE_SERVICES=1, which turns the missing service into a failure.
 func testRedisURL(t testing.TB) string {
 	t.Helper()
-	u := os.Getenv("TEST_REDIS_URL")
-	if u == "" {
-		if os.Getenv("TEST_REQUIRE_SERVICES") == "1" {
-			t.Fatal("TEST_REDIS_URL is not set and TEST_REQUIRE_SERVICES=1")
-		}
-		t.Skip("TEST_REDIS_URL is not set")
-	}
-	return u
+	return scalelitetest.ServiceURL(t, "TEST_REDIS_URL")
 }
 
 // testNamespace returns a random namespace whose keys are deleted when the test ends.

@@ -3,7 +3,6 @@ package bbbfacade
 import (
 	"context"
 	"fmt"
-	"net/http"
 
 	"github.com/gin-gonic/gin"
 
@@ -55,7 +54,7 @@ func (h *Handler) join(c *gin.Context, req *apiRequest) {
 	}
 	h.bumps.bump(srv)
 	params := h.cfg.Join.Merge(h.cfg.Join.PassThrough(toCall(req.Params)), tp)
-	c.Redirect(http.StatusFound, h.client.SignedURL(bbb.EndpointOf(srv), "join", toBBB(params)))
+	redirectFound(c, h.client.SignedURL(bbb.EndpointOf(srv), "join", toBBB(params)))
 }
 
 // joinTarget returns the meeting (tenant-scoped) and its server (nil when removed), from the

@@ -79,7 +79,11 @@ func (h *Handler) parseRequest(c *gin.Context, name string, a action) (*apiReque
 		body = b
 		req.Body = b
 	}
-	mt, mtParams, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	var mt string
+	var mtParams map[string]string
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, mtParams, _ = mime.ParseMediaType(ct)
+	}
 	isForm := mt == "application/x-www-form-urlencoded" || mt == "multipart/form-data"
 	if len(body) > 0 {
 		ok := true

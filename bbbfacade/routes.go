@@ -27,6 +27,7 @@ type action struct {
 	checksum          bool // verify the checksum (and resolve the tenant)
 	tenant            bool // resolve the tenant without a checksum (analytics_callback)
 	serve             func(c *gin.Context, req *apiRequest)
+	route             string // the route label, set by routes
 }
 
 func (h *Handler) routes() map[string]action {
@@ -46,6 +47,13 @@ func (h *Handler) routes() map[string]action {
 		"analytics_callback": {postOnly: true, body: bodyUnchecked, tenant: true, serve: h.analyticsCallback},
 	}
 	h.addRecordingRoutes(actions)
+	for name, a := range actions {
+		a.route = APIPath
+		if name != "" {
+			a.route = APIPath + "/" + name
+		}
+		actions[name] = a
+	}
 	return actions
 }
 
@@ -65,11 +73,7 @@ func (h *Handler) dispatch(c *gin.Context) {
 		UnsupportedRequest(c)
 		return
 	}
-	if name == "" {
-		c.Set(routeKey, APIPath)
-	} else {
-		c.Set(routeKey, APIPath+"/"+name)
-	}
+	c.Set(routeKey, a.route)
 	req, err := h.parseRequest(c, name, a)
 	if err != nil {
 		h.fail(c, err)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -14,6 +15,33 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	inFlight prometheus.Gauge
+	// series caches the children of requests and duration per label set (seriesKey ->
+	// *seriesMetrics), so a request does not hash its labels into the vectors again. The label
+	// sets are bounded (routes, methods, codes, outcomes), hence so is the cache.
+	series sync.Map
+}
+
+type seriesKey struct {
+	method, route, outcome string
+	status                 int
+}
+
+type seriesMetrics struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
+}
+
+// seriesFor returns the counter and histogram of one label set.
+func (m *metrics) seriesFor(k seriesKey) *seriesMetrics {
+	if s, ok := m.series.Load(k); ok {
+		return s.(*seriesMetrics)
+	}
+	s := &seriesMetrics{
+		requests: m.requests.WithLabelValues(k.method, k.route, strconv.Itoa(k.status), k.outcome),
+		duration: m.duration.WithLabelValues(k.method, k.route),
+	}
+	actual, _ := m.series.LoadOrStore(k, s)
+	return actual.(*seriesMetrics)
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -55,8 +83,9 @@ func (m *metrics) observe() gin.HandlerFunc {
 		if outcome == "" {
 			outcome = statusOutcome(status)
 		}
-		m.requests.WithLabelValues(method, route, strconv.Itoa(status), outcome).Inc()
-		m.duration.WithLabelValues(method, route).Observe(time.Since(start).Seconds())
+		s := m.seriesFor(seriesKey{method: method, route: route, outcome: outcome, status: status})
+		s.requests.Inc()
+		s.duration.Observe(time.Since(start).Seconds())
 	}
 }
 

@@ -25,8 +25,10 @@ func requestID() gin.HandlerFunc {
 		id := c.GetHeader(requestIDHeader)
 		if !validRequestID(id) {
 			var b [12]byte
+			var x [24]byte
 			_, _ = rand.Read(b[:])
-			id = hex.EncodeToString(b[:])
+			hex.Encode(x[:], b[:])
+			id = string(x[:])
 		}
 		c.Set(RequestIDKey, id)
 		c.Header(requestIDHeader, id)
@@ -38,8 +40,9 @@ func validRequestID(id string) bool {
 	if id == "" || len(id) > 128 {
 		return false
 	}
-	for _, r := range id {
-		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.:", r)
+	for i := 0; i < len(id); i++ {
+		r := id[i]
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' || r == ':'
 		if !ok {
 			return false
 		}

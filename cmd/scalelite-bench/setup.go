@@ -37,7 +37,9 @@ type balancer struct {
 	Store   *db.DB
 	Sim     *bbbsim.Sim
 	Handler *bbbfacade.Handler
-	close   []func()
+	// Engine is the server's handler (what URL serves), for in-process benchmarks.
+	Engine http.Handler
+	close  []func()
 }
 
 func (b *balancer) Close() {
@@ -110,6 +112,7 @@ func startBalancer(ctx context.Context, dsn, redisURL string, n int) (*balancer,
 	if err != nil {
 		return nil, err
 	}
+	b.Engine = engine
 	url, stop, err := serve(engine)
 	if err != nil {
 		return nil, err

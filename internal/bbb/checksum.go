@@ -1,8 +1,10 @@
 package bbb
 
 import (
+	"crypto/sha512"
 	"crypto/subtle"
 	"encoding/hex"
+	"io"
 	"net/url"
 	"slices"
 	"strings"
@@ -11,11 +13,23 @@ import (
 // Checksum returns the lower-case hex digest of action + query + secret (BBB's checksum; an unknown
 // algorithm signs with SHA-256).
 func Checksum(alg Algorithm, action, query, secret string) string {
+	var buf [2 * sha512.Size]byte
+	return string(appendChecksum(buf[:0], alg, action, query, secret))
+}
+
+// appendChecksum appends Checksum's lower-case hex digest to dst (a buffer of 2*sha512.Size
+// bytes spare keeps it off the heap).
+func appendChecksum(dst []byte, alg Algorithm, action, query, secret string) []byte {
 	h := alg.newHash()
-	h.Write([]byte(action))
-	h.Write([]byte(query))
-	h.Write([]byte(secret))
-	return hex.EncodeToString(h.Sum(nil))
+	io.WriteString(h, action)
+	io.WriteString(h, query)
+	io.WriteString(h, secret)
+	var sum [sha512.Size]byte
+	d := h.Sum(sum[:0])
+	n := len(dst)
+	dst = append(dst, make([]byte, hex.EncodedLen(len(d)))...)
+	hex.Encode(dst[n:], d)
+	return dst
 }
 
 // StripChecksum removes the checksum from a raw query string the way bbb-web does: the value V is
@@ -32,7 +46,15 @@ func stripChecksum(raw string) (rest, checksum string, found bool) {
 	if !found {
 		return raw, "", false
 	}
-	for _, pattern := range []string{"&checksum=" + checksum, "checksum=" + checksum + "&", "checksum=" + checksum} {
+	// Usually the checksum is the last parameter, there once: cut it off without a copy.
+	amp := "&checksum=" + checksum
+	if i := strings.Index(raw, amp); i >= 0 {
+		if !strings.Contains(raw[i+len(amp):], amp) {
+			return raw[:i] + raw[i+len(amp):], checksum, true
+		}
+		return strings.ReplaceAll(raw, amp, ""), checksum, true
+	}
+	for _, pattern := range []string{"checksum=" + checksum + "&", amp[1:]} {
 		if strings.Contains(raw, pattern) {
 			return strings.ReplaceAll(raw, pattern, ""), checksum, true
 		}
@@ -86,17 +108,18 @@ type VerifyInput struct {
 // checksum over action + secret alone never authenticates body parameters.
 func Verify(in VerifyInput) bool {
 	rest, sum, found := stripChecksum(in.RawQuery)
-	var candidates []string
+	var candidateBuf [3]string
+	candidates := candidateBuf[:0]
 	switch {
 	case found:
-		candidates = []string{rest}
+		candidates = append(candidates, rest)
 	case len(in.Form["checksum"]) > 0:
 		sum = in.Form["checksum"][0]
 		rebuilt, ok := rebuildFormQuery(in.RawQuery, in.Form)
 		if !ok {
 			return false
 		}
-		candidates = []string{rebuilt}
+		candidates = append(candidates, rebuilt)
 		if in.RawQuery == "" && in.Body != "" {
 			if bodyRest, _, ok := stripChecksum(in.Body); ok {
 				candidates = append(candidates, bodyRest)
@@ -113,15 +136,16 @@ func Verify(in VerifyInput) bool {
 	if !ok || (in.Allowed != nil && !slices.Contains(in.Allowed, alg)) {
 		return false
 	}
-	given := []byte(asciiLower(sum))
+	var givenBuf, wantBuf [2 * sha512.Size]byte
+	given := appendASCIILower(givenBuf[:0], sum)
 	match := 0
 	for _, secret := range in.Secrets {
 		if secret == "" {
 			continue
 		}
 		for _, c := range candidates {
-			want := Checksum(alg, in.Action, c, secret)
-			match |= subtle.ConstantTimeCompare([]byte(want), given)
+			want := appendChecksum(wantBuf[:0], alg, in.Action, c, secret)
+			match |= subtle.ConstantTimeCompare(want, given)
 		}
 	}
 	return match == 1
@@ -176,12 +200,14 @@ func sortedKeys(v url.Values) []string {
 	return keys
 }
 
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
+// appendASCIILower appends s to dst with A-Z lowered.
+func appendASCIILower(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
 		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
+			c += 'a' - 'A'
 		}
+		dst = append(dst, c)
 	}
-	return string(b)
+	return dst
 }

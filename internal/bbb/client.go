@@ -3,6 +3,7 @@ package bbb
 import (
 	"bytes"
 	"context"
+	"crypto/sha512"
 	"errors"
 	"fmt"
 	"io"
@@ -90,12 +91,26 @@ func ActionURL(ep Endpoint, action string) string {
 // SignedURL returns the action URL with p encoded in order and the checksum appended last
 // (URL?query&checksum=..., or URL?checksum=... for no parameters), e.g. for join redirects.
 func (c *Client) SignedURL(ep Endpoint, action string, p Params) string {
-	q := p.Encode()
-	sum := Checksum(c.alg, action, q, ep.Secret)
-	if q == "" {
-		return ActionURL(ep, action) + "?checksum=" + sum
+	// One buffer for the whole URL: the query is hashed where it was written (a Builder never
+	// changes bytes it has written).
+	var b strings.Builder
+	b.Grow(len(ep.URL) + 1 + len(action) + 1 + p.encodedLenHint() + len("&checksum=") + 2*sha512.Size)
+	b.WriteString(ep.URL)
+	if !strings.HasSuffix(ep.URL, "/") {
+		b.WriteByte('/')
 	}
-	return ActionURL(ep, action) + "?" + q + "&checksum=" + sum
+	b.WriteString(action)
+	b.WriteByte('?')
+	start := b.Len()
+	p.appendEncoded(&b)
+	q := b.String()[start:]
+	if q != "" {
+		b.WriteByte('&')
+	}
+	b.WriteString("checksum=")
+	var sum [2 * sha512.Size]byte
+	b.Write(appendChecksum(sum[:0], c.alg, action, q, ep.Secret))
+	return b.String()
 }
 
 // Response is a parsed BBB answer. Raw holds the document as received.

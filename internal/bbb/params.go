@@ -22,6 +22,9 @@ type Params []Param
 // no '=' gives a Bare parameter. A malformed escape is an error.
 func ParseQuery(raw string) (Params, error) {
 	var p Params
+	if raw != "" {
+		p = make(Params, 0, strings.Count(raw, "&")+1)
+	}
 	for raw != "" {
 		var seg string
 		seg, raw, _ = strings.Cut(raw, "&")
@@ -118,17 +121,31 @@ func (p Params) Clone() Params {
 // parameters are written as the key alone.
 func (p Params) Encode() string {
 	var b strings.Builder
+	b.Grow(p.encodedLenHint())
+	p.appendEncoded(&b)
+	return b.String()
+}
+
+// encodedLenHint is Encode's length when nothing needs escaping.
+func (p Params) encodedLenHint() int {
+	n := 0
+	for _, q := range p {
+		n += len(q.Key) + len(q.Value) + 2
+	}
+	return n
+}
+
+func (p Params) appendEncoded(b *strings.Builder) {
 	for i, q := range p {
 		if i > 0 {
 			b.WriteByte('&')
 		}
-		appendFormEscaped(&b, q.Key)
+		appendFormEscaped(b, q.Key)
 		if !q.Bare {
 			b.WriteByte('=')
-			appendFormEscaped(&b, q.Value)
+			appendFormEscaped(b, q.Value)
 		}
 	}
-	return b.String()
 }
 
 // FormEscape encodes s as one www-form component (see Params.Encode).

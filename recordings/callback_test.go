@@ -64,3 +64,24 @@ func TestRecordingReadyCallback(t *testing.T) {
 		}
 	})
 }
+
+// A callback URL's query may hold a front-end's own secret: a failed callback's error names the
+// URL without it.
+func TestRecordingReadyCallbackErrorHidesQuery(t *testing.T) {
+	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
+		srv := httptest.NewServer(http.NotFoundHandler())
+		target := srv.URL + "/callback?action=ready&key=front-end-secret-1"
+		srv.Close() // refused from now on
+		if err := store.PutCallbackData(ctx(), &scalelite.CallbackData{MeetingID: "cb-q", RecordingReadyURL: target}); err != nil {
+			t.Fatal(err)
+		}
+		n := NewNotifier(NotifierConfig{Secrets: []string{"lb-secret"}}, store, nil, testLogger(t))
+		done, err := n.Notify(ctx(), "cb-q", "rec-9", "")
+		if done || err == nil {
+			t.Fatalf("notify to a closed server: done %v err %v", done, err)
+		}
+		if strings.Contains(err.Error(), "front-end-secret-1") || !strings.Contains(err.Error(), "/callback") {
+			t.Errorf("error %q", err)
+		}
+	})
+}

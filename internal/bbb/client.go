@@ -175,31 +175,6 @@ func (e *APIError) Unwrap() error { return e.cause }
 // ErrNoReturnCode is wrapped by the APIError returned for an XML answer without a returncode.
 var ErrNoReturnCode = errors.New("Response did not include returncode")
 
-// TransportError is a failure to get an XML answer: network errors, timeouts, HTTP errors, answers
-// that are not XML.
-type TransportError struct {
-	Op      string // the action, "" for the API root
-	Timeout bool   // a connect or response timeout (or the caller's deadline) expired
-	Err     error
-	// URL is the action URL without the query; StatusCode is the HTTP status (0 if none).
-	URL        string
-	StatusCode int
-}
-
-func (e *TransportError) Error() string {
-	op := e.Op
-	if op == "" {
-		op = "index"
-	}
-	return fmt.Sprintf("bbb %s %s: %v", op, e.URL, e.Err)
-}
-
-func (e *TransportError) Unwrap() error { return e.Err }
-
-type responseTimeoutError struct{ d time.Duration }
-
-func (e responseTimeoutError) Error() string { return fmt.Sprintf("no response within %s", e.d) }
-
 // Do calls action on the endpoint: a GET with p signed, or a POST with Content-Type
 // application/xml and body when body is not nil. t overrides the client's timeouts when not nil.
 //
@@ -215,7 +190,7 @@ func (c *Client) Do(ctx context.Context, ep Endpoint, action string, p Params, b
 	}
 	resp, err := ParseResponse(raw)
 	if err != nil {
-		return nil, &TransportError{Op: action, Err: err, URL: ActionURL(ep, action), StatusCode: status}
+		return nil, badAnswer(ep, action, err, status)
 	}
 	if err := returnCodeError(resp.ReturnCode, resp.MessageKey, resp.Message); err != nil {
 		return resp, err
@@ -242,9 +217,8 @@ func (c *Client) exchange(ctx context.Context, ep Endpoint, action string, p Par
 	if t != nil {
 		to = *t
 	}
-	target := ActionURL(ep, action)
 	terr := func(err error, timeout bool) *TransportError {
-		return &TransportError{Op: action, Timeout: timeout, Err: err, URL: target}
+		return newTransportError(ep, action, err, timeout, status)
 	}
 
 	ctx = context.WithValue(ctx, connectTimeoutKey{}, to.Connect)
@@ -296,9 +270,7 @@ func (c *Client) exchange(ctx context.Context, ep Endpoint, action string, p Par
 		return nil, status, terr(err, timeout)
 	}
 	if status >= 400 {
-		e := terr(fmt.Errorf("HTTP status %d %s", status, http.StatusText(status)), false)
-		e.StatusCode = status
-		return nil, status, e
+		return nil, status, terr(fmt.Errorf("HTTP status %d %s", status, http.StatusText(status)), false)
 	}
 	return raw, status, nil
 }
@@ -306,7 +278,7 @@ func (c *Client) exchange(ctx context.Context, ep Endpoint, action string, p Par
 func (c *Client) roundTrip(req *http.Request) ([]byte, int, error) {
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, withoutURL(err)
 	}
 	defer resp.Body.Close()
 	raw, err := readBody(resp.Body, resp.ContentLength)

@@ -43,9 +43,9 @@ func (c *Client) GetMeetings(ctx context.Context, ep Endpoint, t *Timeouts) (*Me
 		ans, errNotXML, errMeetings = parseMeetingsAnswerFull(raw)
 		switch {
 		case errNotXML != nil:
-			return nil, &TransportError{Op: action, Err: errNotXML, URL: ActionURL(ep, action), StatusCode: status}
+			return nil, badAnswer(ep, action, errNotXML, status)
 		case errMeetings != nil:
-			return nil, &TransportError{Op: action, Err: errMeetings, URL: ActionURL(ep, action)}
+			return nil, badAnswer(ep, action, errMeetings, 0)
 		}
 	}
 	if err := returnCodeError(ans.returnCode, ans.messageKey, ans.message); err != nil {

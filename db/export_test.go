@@ -1,6 +1,10 @@
 package db
 
-import "context"
+import (
+	"context"
+
+	"github.com/uptrace/bun"
+)
 
 // Test hooks for the external tests of package db.
 
@@ -31,4 +35,30 @@ func (db *DB) PlacementsClosed() bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return q.closed
+}
+
+// BoundInTx runs, in one transaction, an insert of a server row and an update of its secret
+// with bound parameters (bound.go), and returns the secret read back in the same transaction.
+func (db *DB) BoundInTx(ctx context.Context, id, url, secret, newSecret string) (string, error) {
+	var got string
+	err := db.rw.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		now := db.now()
+		if err := db.insertBound(ctx, tx, &serverRow{ID: id, URL: url, Secret: secret, State: "disabled",
+			LoadMultiplier: 1, CreatedAt: now, UpdatedAt: now}); err != nil {
+			return err
+		}
+		set := boundSet{}
+		set.add("secret", newSecret)
+		q, args := set.update("servers", "id = ?", id)
+		if _, err := db.execBound(ctx, tx, q, args...); err != nil {
+			return err
+		}
+		var row serverRow
+		if err := db.scanBound(ctx, tx, &row, "SELECT * FROM servers WHERE id = ?", id); err != nil {
+			return err
+		}
+		got = row.Secret
+		return nil
+	})
+	return got, err
 }

@@ -83,7 +83,7 @@ func (db *DB) CreateServer(ctx context.Context, s *scalelite.Server) error {
 	now := db.now()
 	row := serverToRow(s)
 	row.CreatedAt, row.UpdatedAt = now, now
-	if _, err := db.rw.NewInsert().Model(row).Exec(ctx); err != nil {
+	if err := db.insertBound(ctx, db.rw, row); err != nil { // the row carries the secret
 		return translate(err, "create", "server "+quote(s.ID)+" or URL "+quote(s.URL))
 	}
 	s.CreatedAt, s.UpdatedAt = now, now
@@ -144,29 +144,27 @@ func (db *DB) UpdateServer(ctx context.Context, id string, u scalelite.ServerUpd
 	if u.URL != nil && *u.URL == "" {
 		return nil, scalelite.Errorf(scalelite.EINVALID, "server URL must not be empty")
 	}
-	var row serverRow
-	q := db.rw.NewUpdate().Model(&row).Where("id = ?", id).Set("updated_at = ?", db.now()).Returning("*")
+	set := boundSet{}
+	set.add("updated_at", db.now())
 	if u.URL != nil {
-		q.Set("url = ?", *u.URL)
+		set.add("url", *u.URL)
 	}
 	if u.Secret != nil {
-		q.Set("secret = ?", *u.Secret)
+		set.add("secret", *u.Secret)
 	}
 	if u.Tag != nil {
-		q.Set("tag = ?", *u.Tag)
+		set.add("tag", *u.Tag)
 	}
 	if u.State != nil {
-		q.Set("state = ?", string(*u.State))
+		set.add("state", string(*u.State))
 	}
 	if u.LoadMultiplier != nil {
-		q.Set("load_multiplier = ?", *u.LoadMultiplier)
+		set.add("load_multiplier", *u.LoadMultiplier)
 	}
-	res, err := q.Exec(ctx)
-	if err != nil {
+	var row serverRow // the statement may carry the secret: bound parameters
+	query, args := set.update("servers", "id = ?", id)
+	if err := db.scanBound(ctx, db.rw, &row, query+" RETURNING *", args...); err != nil {
 		return nil, translate(err, "update", "server "+quote(id))
-	}
-	if err := notFoundIfNone(res, "server "+quote(id)); err != nil {
-		return nil, err
 	}
 	return row.domain(), nil
 }

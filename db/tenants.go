@@ -81,7 +81,7 @@ func (db *DB) CreateTenant(ctx context.Context, t *scalelite.Tenant) error {
 	if err != nil {
 		return err
 	}
-	if _, err := db.rw.NewInsert().Model(row).Exec(ctx); err != nil {
+	if err := db.insertBound(ctx, db.rw, row); err != nil { // the row carries secrets and passwords
 		return translate(err, "create", "tenant "+quote(t.Name))
 	}
 	return nil
@@ -127,17 +127,17 @@ func (db *DB) UpdateTenant(ctx context.Context, id string, u scalelite.TenantUpd
 	if u.Name != nil && *u.Name == "" {
 		return nil, scalelite.Errorf(scalelite.EINVALID, "tenant name must not be empty")
 	}
-	var row tenantRow
-	q := db.rw.NewUpdate().Model(&row).Where("id = ?", id).Set("updated_at = ?", db.now()).Returning("*")
+	set := boundSet{}
+	set.add("updated_at", db.now())
 	if u.Name != nil {
-		q.Set("name = ?", *u.Name)
+		set.add("name", *u.Name)
 	}
 	if u.Secrets != nil {
 		secrets, err := encodeSecrets(u.Secrets)
 		if err != nil {
 			return nil, err
 		}
-		q.Set("secrets = ?", secrets)
+		set.add("secrets", secrets)
 	}
 	for _, f := range []struct {
 		column string
@@ -148,15 +148,13 @@ func (db *DB) UpdateTenant(ctx context.Context, id string, u scalelite.TenantUpd
 		{"kc_username", u.KCUsername}, {"kc_password", u.KCPassword},
 	} {
 		if f.value != nil {
-			q.Set("? = ?", bun.Ident(f.column), *f.value)
+			set.add(f.column, *f.value)
 		}
 	}
-	res, err := q.Exec(ctx)
-	if err != nil {
+	var row tenantRow // the statement may carry secrets and passwords: bound parameters
+	query, args := set.update("tenants", "id = ?", id)
+	if err := db.scanBound(ctx, db.rw, &row, query+" RETURNING *", args...); err != nil {
 		return nil, translate(err, "update", "tenant "+quote(id))
-	}
-	if err := notFoundIfNone(res, "tenant "+quote(id)); err != nil {
-		return nil, err
 	}
 	return row.domain()
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,8 +27,8 @@ const connectTimeout = 10 * time.Second
 // Connect connects to redisURL (redis://, rediss://, unix://, with rueidis's query options such
 // as addr= for a cluster or master_set= for Sentinel) and checks the server answers. Client-side
 // caching is on unless the URL says client_cache=0 (for providers without RESP3 tracking; the
-// cached store then stays correct, it only reads Redis every time). Keys are prefixed with
-// "<namespace>:". logger may be nil.
+// cached store then stays correct, it only reads Redis every time). Keys and the events channel
+// are prefixed with the deployment prefix (see Prefix). logger may be nil.
 func Connect(ctx context.Context, redisURL, namespace string, logger *slog.Logger) (*Client, error) {
 	if err := checkNamespace(namespace); err != nil {
 		return nil, err
@@ -43,12 +44,12 @@ func Connect(ctx context.Context, redisURL, namespace string, logger *slog.Logge
 	if err != nil {
 		return nil, connectError(redisURL, err)
 	}
-	c := &Client{rc: rc, ns: namespace, logger: logger}
+	c := &Client{rc: rc, ns: Prefix(namespace, opt), logger: logger}
 	if err := c.Ping(ctx); err != nil {
 		rc.Close()
 		return nil, connectError(redisURL, err)
 	}
-	logger.Info("connected to redis", "url", redactURL(redisURL), "namespace", namespace,
+	logger.Info("connected to redis", "url", redactURL(redisURL), "key_prefix", c.ns,
 		"client_side_cache", !opt.DisableCache)
 	return c, nil
 }
@@ -85,11 +86,25 @@ func (c *Client) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Namespace returns the key prefix (without the trailing colon).
+// Namespace returns the key prefix (without the trailing colon): Prefix of the namespace and
+// the URL's database.
 func (c *Client) Namespace() string { return c.ns }
 
 // Close closes the connections; later calls fail with rueidis.ErrClosing.
 func (c *Client) Close() { c.rc.Close() }
+
+// Prefix is what every key and channel of one deployment starts with: the namespace
+// (REDIS_NAMESPACE), plus ":db<N>" when the URL selects database N other than 0. Redis keeps one
+// key space per database but not for the rest: pub/sub channels are server-wide, and client-side
+// caching reports invalidations by key name whatever the database, so two deployments that differ
+// only by database would receive each other's events, and each lease renewal of one would
+// invalidate the other's cached lock keys (a busy loop of thousands of commands per second).
+func Prefix(namespace string, opt rueidis.ClientOption) string {
+	if opt.SelectDB == 0 {
+		return namespace
+	}
+	return namespace + ":db" + strconv.Itoa(opt.SelectDB)
+}
 
 // key joins the namespace and parts with colons.
 func (c *Client) key(parts ...string) string {

@@ -16,7 +16,7 @@ import (
 const LockValidity = 5 * time.Second
 
 // Locker is scalelite.Locker over rueidislock, for singleton roles across instances: one key
-// per lock ("<namespace>:lock:0:<name>", KeyMajority 1 for a single Redis), kept alive while
+// per lock ("<prefix>:lock:0:<name>", the prefix as in Prefix; KeyMajority 1 for a single Redis), kept alive while
 // held, watched through client-side caching so a waiting standby retries as soon as the key is
 // released or expires.
 type Locker struct {
@@ -40,7 +40,7 @@ func NewLocker(ctx context.Context, redisURL, namespace string) (*Locker, error)
 	}
 	rl, err := rueidislock.NewLocker(rueidislock.LockerOption{
 		ClientOption:   opt,
-		KeyPrefix:      namespace + ":lock",
+		KeyPrefix:      Prefix(namespace, opt) + ":lock",
 		KeyValidity:    LockValidity,
 		TryNextAfter:   time.Second, // per attempt; the 20ms default fails attempts on a busy host
 		KeyMajority:    1,

@@ -122,7 +122,8 @@ type Poller struct {
 	store   Store
 	bbb     Backend
 	pub     scalelite.Publisher
-	locker  scalelite.Locker
+	lease   *scalelite.Lease
+	single  bool // no Locker: polls without a lease
 	log     *slog.Logger
 	now     func() time.Time
 	metrics *metrics
@@ -142,13 +143,14 @@ func New(cfg Config, d Deps) (*Poller, error) {
 		return nil, errors.New("poller: Store and BBB are required")
 	}
 	p := &Poller{
-		cfg: cfg.withDefaults(), store: d.Store, bbb: d.BBB, pub: d.Publisher, locker: d.Locker,
+		cfg: cfg.withDefaults(), store: d.Store, bbb: d.BBB, pub: d.Publisher, single: d.Locker == nil,
 		log: d.Logger, now: d.Now, versionCheck: map[string]time.Time{}, outOfService: map[string]time.Time{},
 	}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
 	p.log = p.log.With("component", "poller")
+	p.lease = scalelite.NewLease(d.Locker, LockName, p.log)
 	if p.now == nil {
 		p.now = time.Now
 	}
@@ -163,37 +165,22 @@ func New(cfg Config, d Deps) (*Poller, error) {
 // Config returns the effective configuration (defaults applied).
 func (p *Poller) Config() Config { return p.cfg }
 
-// Run polls every Interval until ctx ends. With a Locker it first acquires the "poller" lease
-// and polls only while holding it; when the lease is lost it waits to acquire it again, so a
-// standby instance takes over when the holder dies. It returns nil when ctx ends.
+// Run polls every Interval until ctx ends. With a Locker it polls only while it holds the
+// "poller" lease, and waits to hold it again whenever it is lost, so a standby instance takes
+// over when the holder dies and the holder resumes after Redis restarts. It returns nil when ctx
+// ends.
 func (p *Poller) Run(ctx context.Context) error {
-	if p.locker == nil {
+	if p.single {
 		p.log.Info("polling without a lease (single instance)", "interval", p.cfg.Interval)
-		p.loop(ctx)
-		return nil
 	}
-	for ctx.Err() == nil {
-		held, release, err := p.locker.Acquire(ctx, LockName)
-		if err != nil {
-			if ctx.Err() != nil {
-				break
-			}
-			p.log.Error("acquire poller lease", "err", err)
-			select {
-			case <-ctx.Done():
-			case <-time.After(time.Second):
-			}
-			continue
-		}
-		p.log.Info("poller lease acquired; polling", "interval", p.cfg.Interval)
+	return p.lease.Run(ctx, func(_, held context.Context) error {
 		p.loop(held)
-		release()
-		if ctx.Err() == nil {
-			p.log.Warn("poller lease lost; standing by")
-		}
-	}
-	return nil
+		return nil
+	})
 }
+
+// Lease is the poller's cluster-wide lease (for metrics and readiness).
+func (p *Poller) Lease() *scalelite.Lease { return p.lease }
 
 // loop runs a round at once and then every Interval until ctx ends.
 func (p *Poller) loop(ctx context.Context) {

@@ -55,6 +55,7 @@ type Importer struct {
 	tracks *TextTracks
 	logger *slog.Logger
 	now    func() time.Time
+	lease  *scalelite.Lease
 
 	mu       sync.Mutex
 	inflight map[string]bool
@@ -76,9 +77,10 @@ func NewImporter(cfg Config, deps ImporterDeps) *Importer {
 	if deps.Tracks == nil {
 		deps.Tracks = NewTextTracks(cfg.CaptionsDir, deps.Store, deps.Files, deps.Logger)
 	}
+	logger := deps.Logger.With("component", "importer")
 	return &Importer{
 		cfg: cfg, deps: deps, files: deps.Files, tracks: deps.Tracks,
-		logger: deps.Logger.With("component", "importer"), now: deps.Now,
+		logger: logger, now: deps.Now, lease: scalelite.NewLease(deps.Locker, LockName, logger),
 		inflight: map[string]bool{},
 	}
 }

@@ -8,27 +8,28 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
 // Run watches the spool directory until ctx ends: a rescan every PollInterval (and on inotify
 // events when enabled), archives imported by a bounded pool of workers, failed archives with
-// transient reasons retried with growing delays. With a Locker it first waits for the
-// cluster-wide importer lease and stops importing when the lease is lost. When ctx ends,
-// imports in progress get ShutdownGrace to finish.
+// transient reasons retried with growing delays. With a Locker it imports only while it holds
+// the cluster-wide importer lease: when the lease is lost (Redis restarted or flushed) imports
+// stop at once and Run waits to hold the lease again. When ctx ends, imports in progress get
+// ShutdownGrace to finish.
 func (im *Importer) Run(ctx context.Context) error {
-	held := ctx
 	if im.deps.Locker != nil {
 		im.logger.Info("waiting for the importer lease")
-		h, release, err := im.deps.Locker.Acquire(ctx, LockName)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return err
-		}
-		defer release()
-		held = h
 	}
+	return im.lease.Run(ctx, im.runHeld)
+}
+
+// Lease is the importer's cluster-wide lease (for metrics and readiness).
+func (im *Importer) Lease() *scalelite.Lease { return im.lease }
+
+// runHeld imports while held lasts.
+func (im *Importer) runHeld(ctx, held context.Context) error {
 	im.logger.Info("importer active", "spool_dir", im.cfg.SpoolDir, "interval", im.cfg.PollInterval,
 		"workers", im.cfg.Workers, "inotify", im.cfg.Inotify)
 

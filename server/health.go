@@ -51,7 +51,7 @@ func (h *health) scalelite(c *gin.Context) {
 }
 
 // run executes the checks concurrently and returns each result ("ok" or the error) and the
-// sorted names of the failed ones.
+// sorted names of the failed ones (advisory checks never count as failed).
 func (h *health) run(ctx context.Context) (map[string]string, []string) {
 	results := make(map[string]string, len(h.checks))
 	var mu sync.Mutex
@@ -65,7 +65,11 @@ func (h *health) run(ctx context.Context) (map[string]string, []string) {
 			res := "ok"
 			if err := ch.Check(cctx); err != nil {
 				res = err.Error()
-				h.logger.Warn("health check failed", "check", ch.Name, "err", err)
+				level := slog.LevelWarn
+				if ch.Advisory {
+					level = slog.LevelDebug
+				}
+				h.logger.Log(cctx, level, "health check failed", "check", ch.Name, "err", err)
 			}
 			mu.Lock()
 			results[ch.Name] = res
@@ -73,9 +77,13 @@ func (h *health) run(ctx context.Context) (map[string]string, []string) {
 		}()
 	}
 	wg.Wait()
+	advisory := map[string]bool{}
+	for _, ch := range h.checks {
+		advisory[ch.Name] = ch.Advisory
+	}
 	var failed []string
 	for name, res := range results {
-		if res != "ok" {
+		if res != "ok" && !advisory[name] {
 			failed = append(failed, name)
 		}
 	}

@@ -31,6 +31,9 @@ type Config struct {
 type Check struct {
 	Name  string
 	Check func(ctx context.Context) error
+	// Advisory checks are reported with the others but never make the instance unready (e.g.
+	// "no instance holds the importer lease" on an instance that does not run the importer).
+	Advisory bool
 }
 
 // Mount routes one path pattern (gin syntax, e.g. "/graphql" or "/admin/*path") to a plain

@@ -83,12 +83,14 @@ func TestHealthEndpoints(t *testing.T) {
 		wantBody   string
 	}{
 		{"healthz", nil, "/healthz", 200, `{"status":"ok"}`},
-		{"healthz ignores checks", []Check{{"database", func(context.Context) error { return dbErr }}}, "/healthz", 200, `{"status":"ok"}`},
-		{"readyz ok", []Check{{"database", func(context.Context) error { return nil }}, {"redis", func(context.Context) error { return nil }}}, "/readyz", 200, `{"checks":{"database":"ok","redis":"ok"},"status":"ready"}`},
-		{"readyz failing", []Check{{"database", func(context.Context) error { return dbErr }}, {"redis", func(context.Context) error { return nil }}}, "/readyz", 503, `{"checks":{"database":"connection refused","redis":"ok"},"status":"unavailable"}`},
-		{"health_check ok", []Check{{"database", func(context.Context) error { return nil }}}, "/health_check", 200, "success"},
-		{"health_check failing is still 200", []Check{{"database", func(context.Context) error { return dbErr }}}, "/health_check", 200, "Health Check Failure: database: connection refused"},
+		{"healthz ignores checks", []Check{{Name: "database", Check: func(context.Context) error { return dbErr }}}, "/healthz", 200, `{"status":"ok"}`},
+		{"readyz ok", []Check{{Name: "database", Check: func(context.Context) error { return nil }}, {Name: "redis", Check: func(context.Context) error { return nil }}}, "/readyz", 200, `{"checks":{"database":"ok","redis":"ok"},"status":"ready"}`},
+		{"readyz failing", []Check{{Name: "database", Check: func(context.Context) error { return dbErr }}, {Name: "redis", Check: func(context.Context) error { return nil }}}, "/readyz", 503, `{"checks":{"database":"connection refused","redis":"ok"},"status":"unavailable"}`},
+		{"health_check ok", []Check{{Name: "database", Check: func(context.Context) error { return nil }}}, "/health_check", 200, "success"},
+		{"health_check failing is still 200", []Check{{Name: "database", Check: func(context.Context) error { return dbErr }}}, "/health_check", 200, "Health Check Failure: database: connection refused"},
 		{"root is a health check", nil, "/", 200, "success"},
+		{"advisory failures keep readyz ready", []Check{{Name: "database", Check: func(context.Context) error { return nil }}, {Name: "lease:poller", Advisory: true, Check: func(context.Context) error { return errors.New("no instance holds the poller lease") }}}, "/readyz", 200, `{"checks":{"database":"ok","lease:poller":"no instance holds the poller lease"},"status":"ready"}`},
+		{"advisory failures keep health_check successful", []Check{{Name: "lease:poller", Advisory: true, Check: func(context.Context) error { return dbErr }}}, "/health_check", 200, "success"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -103,7 +105,7 @@ func TestHealthEndpoints(t *testing.T) {
 
 func TestReadyzCheckTimesOutWithRequest(t *testing.T) {
 	blocked := func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }
-	ts, _ := newTestServer(t, Config{}, Deps{Checks: []Check{{"redis", blocked}}})
+	ts, _ := newTestServer(t, Config{}, Deps{Checks: []Check{{Name: "redis", Check: blocked}}})
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, ts.URL+"/readyz", nil)

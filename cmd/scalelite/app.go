@@ -74,9 +74,10 @@ type app struct {
 	locker   scalelite.Locker
 	tokens   scalelite.TokenStore
 	registry *prometheus.Registry
-	recs     *recordingsKit           // built on first use by recordings()
-	keys     *scalelite.APIKeyService // built on first use by apiKeys()
-	closers  []func()                 // run in reverse order by close
+	recs     *recordingsKit                   // built on first use by recordings()
+	keys     *scalelite.APIKeyService         // built on first use by apiKeys()
+	leases   map[config.Role]*scalelite.Lease // of the singleton roles this process runs (leases.go)
+	closers  []func()                         // run in reverse order by close
 }
 
 // openApp connects to everything the roles share. Close it when done.
@@ -87,7 +88,8 @@ func openApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (_ *a
 			a.close()
 		}
 	}()
-	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		newLeaseCollector(a))
 
 	if a.db, err = openDB(ctx, cfg.Database, logger); err != nil {
 		return nil, err
@@ -185,5 +187,5 @@ func (a *app) checks() []server.Check {
 	if a.redis != nil {
 		checks = append(checks, server.Check{Name: "redis", Check: a.redis.Ping})
 	}
-	return checks
+	return append(checks, a.leaseChecks()...)
 }

@@ -116,6 +116,7 @@ func (a *app) newPoller() (*poller.Poller, error) {
 	if err != nil {
 		return nil, fmt.Errorf("poller: %w", err)
 	}
+	a.addLease(config.RolePoller, p.Lease())
 	return p, nil
 }
 
@@ -159,6 +160,7 @@ func (a *app) newImporter() []role {
 	im := recordings.NewImporter(recordingsConfig(a.cfg.Recordings), recordings.ImporterDeps{
 		Store: a.store, Files: k.files, Locker: a.locker, Publisher: a.pub, Notifier: k.notifier, Logger: a.logger,
 	})
+	a.addLease(config.RoleImporter, im.Lease())
 	return []role{{name: "importer", run: im.Run}, {name: "recording-ready callbacks", run: k.notifier.Run}}
 }
 

@@ -50,3 +50,21 @@ func (c *fakeClock) Advance(d time.Duration) {
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
 }
+
+func TestLocalLockerHeld(t *testing.T) {
+	l := events.NewLocalLocker()
+	if ok, _ := l.Held(t.Context(), "poller"); ok {
+		t.Fatal("held before acquired")
+	}
+	_, release, err := l.Acquire(t.Context(), "poller")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := l.Held(t.Context(), "poller"); !ok {
+		t.Error("not held while acquired")
+	}
+	release()
+	if ok, _ := l.Held(t.Context(), "poller"); ok {
+		t.Error("held after release")
+	}
+}

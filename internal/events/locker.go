@@ -41,6 +41,11 @@ func (l *LocalLocker) Acquire(ctx context.Context, name string) (context.Context
 	return held, release, nil
 }
 
+// Held reports whether the named lock is held in this process.
+func (l *LocalLocker) Held(_ context.Context, name string) (bool, error) {
+	return len(l.slot(name)) > 0, nil
+}
+
 func (l *LocalLocker) slot(name string) chan struct{} {
 	l.mu.Lock()
 	defer l.mu.Unlock()

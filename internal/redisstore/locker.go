@@ -20,7 +20,9 @@ const LockValidity = 5 * time.Second
 // held, watched through client-side caching so a waiting standby retries as soon as the key is
 // released or expires.
 type Locker struct {
-	rl rueidislock.Locker
+	rl     rueidislock.Locker
+	rc     rueidis.Client // plain client for Held
+	prefix string         // of the lock keys
 }
 
 // NewLocker connects its own rueidis client to redisURL (rueidislock needs dedicated tracking
@@ -38,9 +40,10 @@ func NewLocker(ctx context.Context, redisURL, namespace string) (*Locker, error)
 	if err != nil {
 		return nil, connectError(redisURL, err)
 	}
+	prefix := Prefix(namespace, opt) + ":lock"
 	rl, err := rueidislock.NewLocker(rueidislock.LockerOption{
 		ClientOption:   opt,
-		KeyPrefix:      Prefix(namespace, opt) + ":lock",
+		KeyPrefix:      prefix,
 		KeyValidity:    LockValidity,
 		TryNextAfter:   time.Second, // per attempt; the 20ms default fails attempts on a busy host
 		KeyMajority:    1,
@@ -50,7 +53,23 @@ func NewLocker(ctx context.Context, redisURL, namespace string) (*Locker, error)
 	if err != nil {
 		return nil, connectError(redisURL, err)
 	}
-	return &Locker{rl: rl}, nil
+	plain := opt
+	plain.DisableCache = true
+	rc, err := rueidis.NewClient(plain)
+	if err != nil {
+		rl.Close()
+		return nil, connectError(redisURL, err)
+	}
+	return &Locker{rl: rl, rc: rc, prefix: prefix}, nil
+}
+
+// Held reports whether any instance holds the named lock (its key exists).
+func (l *Locker) Held(ctx context.Context, name string) (bool, error) {
+	n, err := l.rc.Do(ctx, l.rc.B().Exists().Key(l.prefix+":0:"+name).Build()).AsInt64()
+	if err != nil {
+		return false, fmt.Errorf("read lock %s: %w", name, err)
+	}
+	return n > 0, nil
 }
 
 // Acquire blocks until the named lock is held or ctx ends. The returned context is cancelled
@@ -85,7 +104,10 @@ func (l *Locker) Acquire(ctx context.Context, name string) (context.Context, fun
 
 // Close closes the client; locks still held are cancelled and expire in Redis after
 // LockValidity, as if the process had died.
-func (l *Locker) Close() { l.rl.Close() }
+func (l *Locker) Close() {
+	l.rl.Close()
+	l.rc.Close()
+}
 
 // serverVersion returns the redis_version of the server opt points at.
 func serverVersion(ctx context.Context, opt rueidis.ClientOption) (string, error) {

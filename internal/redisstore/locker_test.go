@@ -78,3 +78,32 @@ func TestLockLostWhenKeyDeleted(t *testing.T) {
 		t.Fatal("held context alive after the lock key was deleted")
 	}
 }
+
+// Held tells every instance whether some instance holds a lock.
+func TestLockerHeld(t *testing.T) {
+	url := testRedisURL(t)
+	ns := testNamespace(t, url)
+	holder, other := testLocker(t, url, ns), testLocker(t, url, ns)
+	held := func() bool {
+		t.Helper()
+		ok, err := other.Held(t.Context(), "importer")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if held() {
+		t.Fatal("held before anyone acquired it")
+	}
+	_, release, err := holder.Acquire(t.Context(), "importer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !held() {
+		t.Error("not held while acquired")
+	}
+	release()
+	if held() {
+		t.Error("held after release")
+	}
+}

@@ -22,16 +22,23 @@ func Run(ctx context.Context, addr string, handler http.Handler, logger *slog.Lo
 	return Serve(ctx, ln, handler, logger)
 }
 
-// Serve serves handler on ln until ctx ends, then stops accepting connections, waits up to
-// ShutdownTimeout for in-flight requests and finally cancels the requests still running
-// (websocket subscriptions). It closes ln. It returns nil after a clean shutdown.
+// Serve is ServeLimited with DefaultLimits.
 func Serve(ctx context.Context, ln net.Listener, handler http.Handler, logger *slog.Logger) error {
+	return ServeLimited(ctx, ln, handler, logger, DefaultLimits)
+}
+
+// ServeLimited serves handler on ln until ctx ends, then stops accepting connections, waits up
+// to ShutdownTimeout for in-flight requests and finally cancels the requests still running
+// (websocket subscriptions). It closes ln. It returns nil after a clean shutdown. Connections
+// get lim's header and idle timeouts (bodies are bounded by the handler New builds).
+func ServeLimited(ctx context.Context, ln net.Listener, handler http.Handler, logger *slog.Logger, lim Limits) error {
+	lim = lim.withDefaults()
 	base, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelBase()
 	srv := &http.Server{
 		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: lim.ReadHeaderTimeout,
+		IdleTimeout:       lim.IdleTimeout,
 		BaseContext:       func(net.Listener) context.Context { return base },
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}

@@ -25,6 +25,8 @@ type Config struct {
 	// endpoints are exempt. AllowSubdomains also allows every subdomain (multitenancy).
 	URLHost         string
 	AllowSubdomains bool
+	// Limits bound request bodies (the header and idle timeouts are ServeLimited's).
+	Limits Limits
 }
 
 // Check is one readiness check, e.g. a database ping.
@@ -95,7 +97,8 @@ func New(cfg Config, deps Deps) (h http.Handler, err error) {
 		return nil, err
 	}
 	logger := deps.Logger.With("component", "http")
-	engine.Use(requestID(), m.observe(), accessLog(logger), recovery(logger), allowHosts(cfg, trusted))
+	engine.Use(requestID(), m.observe(), accessLog(logger), recovery(logger), bodyLimits(cfg.Limits.withDefaults()),
+		allowHosts(cfg, trusted))
 
 	// gin panics on conflicting routes; report them as errors instead.
 	defer func() {

@@ -74,6 +74,13 @@ func facadeConfig(c *config.Config) bbbfacade.Config {
 	}
 }
 
+func serverLimits(c config.HTTPLimits) server.Limits {
+	return server.Limits{
+		ReadHeaderTimeout: c.ReadHeaderTimeout, BodyTimeout: c.BodyTimeout, MinBodyRate: c.MinBodyRate,
+		IdleTimeout: c.IdleTimeout, MaxConcurrentBodies: c.MaxConcurrentBodies,
+	}
+}
+
 func pollerConfig(c *config.Config) poller.Config {
 	return poller.Config{
 		Interval:           c.Poller.Interval,
@@ -207,6 +214,7 @@ func (a *app) newAPI() (*api, error) {
 		TrustedProxies:  a.cfg.HTTP.TrustedProxies,
 		URLHost:         a.cfg.HTTP.URLHost,
 		AllowSubdomains: a.cfg.HTTP.AllowSubdomains,
+		Limits:          serverLimits(a.cfg.HTTP.Limits),
 	}, deps)
 	if err != nil {
 		facade.Close()

@@ -150,7 +150,7 @@ func (in *instance) run(ctx context.Context) error {
 	}
 	var httpErr error
 	if in.ln != nil {
-		httpErr = server.Serve(stopCtx, in.ln, in.api.handler, in.logger)
+		httpErr = server.ServeLimited(stopCtx, in.ln, in.api.handler, in.logger, serverLimits(in.app.cfg.HTTP.Limits))
 		in.ln = nil
 		if httpErr != nil {
 			stop(httpErr)

@@ -41,6 +41,8 @@ type HTTP struct {
 	URLHost string
 	// AllowSubdomains is true when multitenancy is on: every subdomain of URLHost is allowed.
 	AllowSubdomains bool
+	// Limits bound slow clients and concurrent request bodies (limits.go).
+	Limits HTTPLimits
 }
 
 // Log configures the process logger.
@@ -183,6 +185,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		TrustedProxies:  r.proxies("TRUSTED_PROXIES"),
 		URLHost:         urlHost,
 		AllowSubdomains: multitenancy,
+		Limits:          r.httpLimits(),
 	}
 
 	dataDir := r.str("SCALELITE_DATA_DIR", "./data")

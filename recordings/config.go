@@ -28,9 +28,12 @@ type Config struct {
 	ImportUnpublished bool // RECORDING_IMPORT_UNPUBLISHED
 	Protected         bool // PROTECTED_RECORDINGS_ENABLED: new imports are protected
 
-	// MaxArchiveBytes bounds the extracted size of one archive (default 64 GiB) and the size of
-	// an uploaded archive; MaxEntries bounds its entry count (default 1,000,000).
+	// MaxArchiveBytes bounds the extracted size of one archive (RECORDING_MAX_EXTRACTED_SIZE,
+	// default 32 GiB); MaxExpansion bounds it to that many times the archive's size
+	// (RECORDING_MAX_EXPANSION, default 20; negative: no ratio), though never below 64 MiB;
+	// MaxEntries bounds its entry count (default 1,000,000).
 	MaxArchiveBytes int64
+	MaxExpansion    float64
 	MaxEntries      int
 
 	// RetryFailed is how many times an archive that failed for a transient reason (database
@@ -43,6 +46,13 @@ type Config struct {
 	// NoSync skips fsync of imported files (tests and benchmarks on throw-away disks only).
 	NoSync bool
 }
+
+// Default extraction limits: BBB ships recordings as uncompressed tars of mostly compressed
+// media, so a legitimate archive extracts to about its own size.
+const (
+	DefaultMaxExtractedBytes = 32 << 30
+	DefaultMaxExpansion      = 20
+)
 
 func (c Config) withDefaults() Config {
 	if c.SpoolDir == "" {
@@ -70,7 +80,10 @@ func (c Config) withDefaults() Config {
 		c.Workers = 2
 	}
 	if c.MaxArchiveBytes <= 0 {
-		c.MaxArchiveBytes = 64 << 30
+		c.MaxArchiveBytes = DefaultMaxExtractedBytes
+	}
+	if c.MaxExpansion == 0 {
+		c.MaxExpansion = DefaultMaxExpansion
 	}
 	if c.MaxEntries <= 0 {
 		c.MaxEntries = 1_000_000

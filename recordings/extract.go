@@ -16,9 +16,26 @@ import (
 
 // Limits bound what one archive may extract to.
 type Limits struct {
-	MaxBytes   int64 // total bytes of regular files
-	MaxEntries int   // tar entries of any kind
-	NoSync     bool  // skip fsync of written files
+	MaxBytes int64 // total bytes of regular files
+	// MaxRatio, when positive, also bounds the total to MaxRatio times the archive's size (but
+	// at least ratioFloor): compression, sparse entries and hard links cannot blow a small
+	// archive up.
+	MaxRatio   float64
+	MaxEntries int  // tar entries of any kind
+	NoSync     bool // skip fsync of written files
+}
+
+// ratioFloor is what any archive may extract to whatever its size, so the ratio never refuses
+// a small recording.
+const ratioFloor = 64 << 20
+
+// maxBytesFor returns the extraction limit for an archive of size bytes.
+func (l Limits) maxBytesFor(size int64) int64 {
+	if l.MaxRatio <= 0 {
+		return l.MaxBytes
+	}
+	byRatio := max(int64(l.MaxRatio*float64(size)), ratioFloor)
+	return min(l.MaxBytes, byRatio)
 }
 
 // rejectedError marks an archive that can never be imported as it is (hostile, corrupt or not
@@ -52,6 +69,9 @@ func extractArchive(ctx context.Context, archive, dest string, lim Limits) error
 		return fmt.Errorf("open work dir: %w", err)
 	}
 	defer root.Close()
+	if fi, err := f.Stat(); err == nil {
+		lim.MaxBytes = lim.maxBytesFor(fi.Size())
+	}
 
 	br := bufio.NewReaderSize(f, 64<<10)
 	var r io.Reader = br

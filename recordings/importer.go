@@ -186,15 +186,12 @@ func (im *Importer) originalName(path string) string {
 // importArchive extracts the archive and imports every recording in it. It returns the stored
 // recordings; an error means at least one part failed (the others may have been imported).
 func (im *Importer) importArchive(ctx context.Context, path string) ([]*scalelite.Recording, error) {
-	if err := os.MkdirAll(im.cfg.WorkDir, 0o755); err != nil {
-		return nil, fmt.Errorf("import %s: work dir: %w", filepath.Base(path), err)
-	}
-	work, err := os.MkdirTemp(im.cfg.WorkDir, "import-*")
+	work, doneWork, err := im.newWorkDir()
 	if err != nil {
 		return nil, fmt.Errorf("import %s: work dir: %w", filepath.Base(path), err)
 	}
-	defer os.RemoveAll(work)
-	lim := Limits{MaxBytes: im.cfg.MaxArchiveBytes, MaxEntries: im.cfg.MaxEntries, NoSync: im.cfg.NoSync}
+	defer doneWork()
+	lim := Limits{MaxBytes: im.cfg.MaxArchiveBytes, MaxRatio: im.cfg.MaxExpansion, MaxEntries: im.cfg.MaxEntries, NoSync: im.cfg.NoSync}
 	if err := extractArchive(ctx, path, work, lim); err != nil {
 		return nil, fmt.Errorf("import %s: %w", filepath.Base(path), err)
 	}

@@ -19,6 +19,7 @@ import (
 // stop at once and Run waits to hold the lease again. When ctx ends, imports in progress get
 // ShutdownGrace to finish.
 func (im *Importer) Run(ctx context.Context) error {
+	im.removeStaleWork()
 	if im.deps.Locker != nil {
 		im.logger.Info("waiting for the importer lease")
 	}
@@ -176,15 +177,4 @@ func (im *Importer) candidates(poke func(), withClaimed bool) []string {
 		out = append(out, a.path)
 	}
 	return append(out, im.retryDue()...)
-}
-
-// removeStaleWork deletes extraction directories left by a crash (older than an hour, so an
-// import running in another process, e.g. the CLI, is not disturbed).
-func (im *Importer) removeStaleWork() {
-	dirs, _ := filepath.Glob(filepath.Join(im.cfg.WorkDir, "import-*"))
-	for _, d := range dirs {
-		if fi, err := os.Stat(d); err == nil && im.now().Sub(fi.ModTime()) > time.Hour {
-			os.RemoveAll(d)
-		}
-	}
 }

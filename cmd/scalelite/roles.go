@@ -104,7 +104,17 @@ func recordingsConfig(c config.Recordings) recordings.Config {
 		Inotify:           true,
 		ImportUnpublished: c.ImportUnpublished,
 		Protected:         c.ProtectedEnabled,
+		MaxArchiveBytes:   c.Extract.MaxBytes,
+		MaxExpansion:      expansion(c.Extract.MaxExpansion),
 	}
+}
+
+// expansion maps RECORDING_MAX_EXPANSION (0: off) onto recordings.Config (negative: off).
+func expansion(ratio float64) float64 {
+	if ratio == 0 {
+		return -1
+	}
+	return ratio
 }
 
 // role is a background job of a serve process.
@@ -199,7 +209,7 @@ func (a *app) newAPI() (*api, error) {
 	}
 	if !rc.Disabled {
 		deps.Mounts = append(deps.Mounts, a.playbackMounts()...)
-		upload := recordings.NewUpload(recordings.UploadConfig{SpoolDir: rc.SpoolDir}, a.store, a.logger, time.Now)
+		upload := recordings.NewUpload(recordings.UploadConfig{SpoolDir: rc.SpoolDir, MaxBytes: rc.Extract.MaxBytes}, a.store, a.logger, time.Now)
 		deps.Mounts = append(deps.Mounts, server.Mount{Path: recordings.UploadPath, Methods: []string{http.MethodPost}, Handler: upload})
 	}
 	controlPlane, err := a.controlPlaneMounts()

@@ -162,6 +162,8 @@ type Recordings struct {
 	// PlayerDir holds the BBB presentation player (bbb-playback) served at
 	// /playback/presentation/2.3/; "" leaves that path to nginx.
 	PlayerDir string
+	// Extract bounds what one archive may extract to (limits.go).
+	Extract ExtractLimits
 }
 
 // Admin configures the control plane.
@@ -260,6 +262,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		FailedDir:          r.str("RECORDING_FAILED_DIR", ""),
 		AccelRedirect:      r.boolean("RECORDING_ACCEL_REDIRECT", false),
 		PlayerDir:          r.str("RECORDING_PLAYER_DIR", ""),
+		Extract:            r.extractLimits(),
 	}
 	c.Admin = Admin{APIKey: r.str("ADMIN_API_KEY", "")}
 	if k := c.Admin.APIKey; k != "" && len(k) < 16 {

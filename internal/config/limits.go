@@ -1,6 +1,10 @@
 package config
 
-import "time"
+import (
+	"strconv"
+	"strings"
+	"time"
+)
 
 // HTTPLimits bound what an unauthenticated client can make the api role hold: slow or stalled
 // connections and request bodies (see docs/security.md).
@@ -28,4 +32,42 @@ func (r *reader) httpLimits() HTTPLimits {
 		IdleTimeout:         r.positiveSeconds("HTTP_IDLE_TIMEOUT", 120),
 		MaxConcurrentBodies: r.integer("HTTP_MAX_CONCURRENT_BODIES", 256, 1),
 	}
+}
+
+// ExtractLimits bound the extraction of one recording archive (and the size of an upload).
+type ExtractLimits struct {
+	// MaxBytes is the largest total extracted size (RECORDING_MAX_EXTRACTED_SIZE).
+	MaxBytes int64
+	// MaxExpansion is how many times its own size an archive may extract to
+	// (RECORDING_MAX_EXPANSION); 0 turns the ratio off. Never below 64 MiB.
+	MaxExpansion float64
+}
+
+func (r *reader) extractLimits() ExtractLimits {
+	return ExtractLimits{
+		MaxBytes:     r.size("RECORDING_MAX_EXTRACTED_SIZE", 32<<30),
+		MaxExpansion: r.number("RECORDING_MAX_EXPANSION", 20, false),
+	}
+}
+
+// size reads a positive byte count: a number with an optional K, M, G or T suffix (powers of
+// 1024, an optional trailing B or iB), e.g. 32G, 512MiB or 1048576.
+func (r *reader) size(name string, def int64) int64 {
+	v := strings.ToUpper(r.trimmed(name))
+	if v == "" {
+		return def
+	}
+	num := strings.TrimSuffix(strings.TrimSuffix(v, "B"), "I")
+	shift := 0
+	if n := len(num); n > 0 {
+		if i := strings.IndexByte("KMGT", num[n-1]); i >= 0 {
+			shift, num = 10*(i+1), num[:n-1]
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)>>shift {
+		r.fail(name, "%q is not a size such as 32G, 512M or 1048576", r.trimmed(name))
+		return def
+	}
+	return n << shift
 }

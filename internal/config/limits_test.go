@@ -34,3 +34,21 @@ func TestHTTPLimits(t *testing.T) {
 		}
 	}
 }
+
+func TestExtractLimits(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil || c.Recordings.Extract != (ExtractLimits{MaxBytes: 32 << 30, MaxExpansion: 20}) {
+		t.Fatalf("defaults %+v %v", c.Recordings.Extract, err)
+	}
+	for in, want := range map[string]int64{"1048576": 1 << 20, "512M": 512 << 20, "512MiB": 512 << 20, "2g": 2 << 30, "1TB": 1 << 40, "64k": 64 << 10} {
+		c, err := Load(env(map[string]string{"RECORDING_MAX_EXTRACTED_SIZE": in, "RECORDING_MAX_EXPANSION": "0"}))
+		if err != nil || c.Recordings.Extract.MaxBytes != want || c.Recordings.Extract.MaxExpansion != 0 {
+			t.Errorf("%s: %+v %v, want %d", in, c.Recordings.Extract, err, want)
+		}
+	}
+	for _, bad := range []string{"x", "-1", "0", "12Q", "99999999T"} {
+		if _, err := Load(env(map[string]string{"RECORDING_MAX_EXTRACTED_SIZE": bad})); err == nil || !strings.Contains(err.Error(), "RECORDING_MAX_EXTRACTED_SIZE") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}

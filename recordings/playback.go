@@ -109,6 +109,10 @@ func (p *Playback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
+	if !cleanRequest(r) {
+		NotFound(w)
+		return
+	}
 	segs := strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 3)
 	switch {
 	case segs[0] == "recording" && len(segs) == 3 && segs[1] == "screenshare":

@@ -98,6 +98,10 @@ func (u *Upload) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ts := r.Header.Get(HeaderTimestamp)
 	sum := strings.ToLower(r.Header.Get(HeaderSHA256))
 	sig := r.Header.Get(HeaderSignature)
+	if !cleanText(server) || !cleanText(ts) || !cleanText(sum) || !cleanText(sig) || !cleanRequest(r) {
+		http.Error(w, "invalid characters in the request", http.StatusBadRequest)
+		return
+	}
 	log := u.logger.With("server_id", server, "record_id", recordID, "remote", r.RemoteAddr)
 	if !ValidRecordID(recordID) || len(sum) != 64 || server == "" {
 		http.Error(w, "missing or invalid "+HeaderServer+", "+HeaderRecordID+" or "+HeaderSHA256, http.StatusBadRequest)

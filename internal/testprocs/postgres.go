@@ -150,3 +150,14 @@ func (p *Postgres) stopNow() {
 		p.proc.stop(syscall.SIGQUIT, 10*time.Second)
 	}
 }
+
+// CreateDatabase creates an empty database and returns its URL.
+func (p *Postgres) CreateDatabase(name string) string {
+	p.t.Helper()
+	out, err := exec.Command(filepath.Join(p.bin, "psql"), "-X", "-q", "-h", "127.0.0.1", "-p", strconv.Itoa(p.port),
+		"-U", "postgres", "-d", "postgres", "-c", "CREATE DATABASE "+name).CombinedOutput()
+	if err != nil {
+		p.t.Fatalf("create database %s: %v\n%s", name, err, out)
+	}
+	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", p.port, name)
+}

@@ -69,9 +69,14 @@ func startProcess(cmd *exec.Cmd) (*process, error) {
 	return p, nil
 }
 
-// signalGroup sends sig to every process of the group.
+// signalGroup sends sig to every process of the group and to the leader's children, which may
+// have left the group (the leader first, so it starts no new child meanwhile).
 func (p *process) signalGroup(sig syscall.Signal) {
-	syscall.Kill(-p.cmd.Process.Pid, sig)
+	pid := p.cmd.Process.Pid
+	syscall.Kill(-pid, sig)
+	for _, child := range children(pid) {
+		syscall.Kill(child, sig)
+	}
 }
 
 // exited reports whether the process has ended.

@@ -45,10 +45,10 @@ type cluster struct {
 	procs []*proc
 }
 
-// dirs of the recording pipeline, under cluster.dir.
-func (c *cluster) spoolDir() string   { return filepath.Join(c.dir, "spool") }
-func (c *cluster) workDir() string    { return filepath.Join(c.dir, "work") }
-func (c *cluster) publishDir() string { return filepath.Join(c.dir, "published") }
+// dirs of the recording pipeline (under cluster.dir unless the env moves them).
+func (c *cluster) spoolDir() string   { return c.env["RECORDING_SPOOL_DIR"] }
+func (c *cluster) workDir() string    { return c.env["RECORDING_WORK_DIR"] }
+func (c *cluster) publishDir() string { return c.env["RECORDING_PUBLISH_DIR"] }
 func (c *cluster) failedDir() string  { return filepath.Join(c.spoolDir(), "failed") }
 
 // newCluster starts PostgreSQL, Redis and servers simulated BBB servers (enabled in the pool
@@ -77,9 +77,9 @@ func newCluster(t *testing.T, servers int, env map[string]string) *cluster {
 		"BIND":                           "127.0.0.1",
 		"PORT":                           "0",
 		"SCALELITE_DATA_DIR":             filepath.Join(c.dir, "data"),
-		"RECORDING_SPOOL_DIR":            c.spoolDir(),
-		"RECORDING_WORK_DIR":             c.workDir(),
-		"RECORDING_PUBLISH_DIR":          c.publishDir(),
+		"RECORDING_SPOOL_DIR":            filepath.Join(c.dir, "spool"),
+		"RECORDING_WORK_DIR":             filepath.Join(c.dir, "work"),
+		"RECORDING_PUBLISH_DIR":          filepath.Join(c.dir, "published"),
 		"RECORDING_UNPUBLISH_DIR":        filepath.Join(c.dir, "unpublished"),
 		"RECORDING_IMPORT_POLL_INTERVAL": "1",
 		"POLL_INTERVAL":                  "1",

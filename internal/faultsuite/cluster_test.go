@@ -85,6 +85,7 @@ func newCluster(t *testing.T, servers int, env map[string]string) *cluster {
 		"POLL_INTERVAL":                  "1",
 		"CONNECT_TIMEOUT":                "1",
 		"RESPONSE_TIMEOUT":               "3",
+		"API_REQUEST_TIMEOUT":            "8", // requestDeadline
 		"LOG_LEVEL":                      "debug",
 	}
 	maps.Copy(c.env, env)

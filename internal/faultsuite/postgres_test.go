@@ -9,9 +9,9 @@ import (
 	"time"
 )
 
-// requestDeadline is the longest any request may take, whatever the database does: below the
-// 10 s front-ends such as Greenlight wait.
-const requestDeadline = 10 * time.Second
+// requestDeadline is the deadline of every BBB API call the clusters run with
+// (API_REQUEST_TIMEOUT): whatever the database does, each call answers within it.
+const requestDeadline = 8 * time.Second
 
 // outcome is a PostgreSQL fault's report, plus the joins a prober sent to running meetings
 // while the database was out.

@@ -17,6 +17,7 @@ import (
 	"github.com/scalelite-go/scalelite/internal/bbb"
 	"github.com/scalelite-go/scalelite/internal/bbbsim"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
+	"github.com/scalelite-go/scalelite/internal/scalelitetest"
 )
 
 const lbSecret = "lb-secret-for-the-admin-api"
@@ -238,19 +239,9 @@ func TestServers(t *testing.T) {
 
 func placeMeeting(t *testing.T, store *db.DB, meetingID, serverID string) {
 	t.Helper()
-	_, err := store.PlaceMeeting(context.Background(), scalelite.PlaceRequest{
-		Meeting:      scalelite.Meeting{MeetingID: meetingID, ModeratorPW: "mp", AttendeePW: "ap"},
-		KeepExisting: func(*scalelite.Meeting, *scalelite.Server) bool { return true },
-		Select: func(c []*scalelite.Server) (*scalelite.Server, string, error) {
-			for _, s := range c {
-				if s.ID == serverID {
-					return s, "{}", nil
-				}
-			}
-			return nil, "", scalelite.Errorf(scalelite.EUNAVAILABLE, "no server")
-		},
-		VoiceBridges: func() []string { return []string{"71001", "71002", "71003"} },
-	})
+	_, err := scalelitetest.PlaceOn(context.Background(), store, scalelite.PlaceRequest{
+		Meeting: scalelite.Meeting{MeetingID: meetingID, ModeratorPW: "mp", AttendeePW: "ap"},
+	}, serverID)
 	if err != nil {
 		t.Fatalf("place meeting: %v", err)
 	}

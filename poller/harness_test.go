@@ -14,6 +14,7 @@ import (
 	"github.com/scalelite-go/scalelite/internal/bbbsim"
 	"github.com/scalelite-go/scalelite/internal/events"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
+	"github.com/scalelite-go/scalelite/internal/scalelitetest"
 	"github.com/scalelite-go/scalelite/poller"
 )
 
@@ -106,20 +107,10 @@ func (h *harness) server(id string) *scalelite.Server {
 // record places a meeting on the server in our records only.
 func (h *harness) record(serverID, meetingID string, reservation float64) {
 	h.t.Helper()
-	_, err := h.store.PlaceMeeting(context.Background(), scalelite.PlaceRequest{
-		Meeting:      scalelite.Meeting{MeetingID: meetingID, ModeratorPW: "mp", AttendeePW: "ap", CreateQuery: "meetingID=" + meetingID},
-		KeepExisting: func(*scalelite.Meeting, *scalelite.Server) bool { return true },
-		Select: func(c []*scalelite.Server) (*scalelite.Server, string, error) {
-			for _, s := range c {
-				if s.ID == serverID {
-					return s, "test", nil
-				}
-			}
-			return nil, "", scalelite.Errorf(scalelite.EUNAVAILABLE, "%s is not a candidate", serverID)
-		},
-		VoiceBridges: func() []string { return scalelite.VoiceBridgeCandidates(meetingID, 9, "") },
-		Reservation:  reservation,
-	})
+	_, err := scalelitetest.PlaceOn(context.Background(), h.store, scalelite.PlaceRequest{
+		Meeting:     scalelite.Meeting{MeetingID: meetingID, ModeratorPW: "mp", AttendeePW: "ap", CreateQuery: "meetingID=" + meetingID},
+		Reservation: reservation,
+	}, serverID)
 	if err != nil {
 		h.t.Fatalf("record %s on %s: %v", meetingID, serverID, err)
 	}
@@ -130,7 +121,7 @@ func (h *harness) createOnBBB(serverID, meetingID string, participants, videos i
 	h.t.Helper()
 	s := h.simServer(serverID)
 	ep := bbb.Endpoint{URL: s.URL(), Secret: s.Secret()}
-	p := bbb.Params{{Key: "meetingID", Value: meetingID}, {Key: "name", Value: meetingID}, {Key: "moderatorPW", Value: "mp"}, {Key: "attendeePW", Value: "ap"}}
+	p := scalelite.Params{{Key: "meetingID", Value: meetingID}, {Key: "name", Value: meetingID}, {Key: "moderatorPW", Value: "mp"}, {Key: "attendeePW", Value: "ap"}}
 	if _, err := h.client.Do(context.Background(), ep, "create", p, nil, nil); err != nil {
 		h.t.Fatalf("create %s on %s: %v", meetingID, serverID, err)
 	}

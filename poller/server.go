@@ -165,7 +165,7 @@ func (p *Poller) applyAnswer(ctx context.Context, srv *scalelite.Server, list *b
 	}
 	for _, m := range ended {
 		p.log.Info("meeting ended: no longer on its server", "meeting_id", m.MeetingID, "server_id", srv.ID)
-		p.publish(ctx, scalelite.Event{Topic: scalelite.TopicMeetingEvents, Type: "ended", Time: now,
+		p.publish(ctx, scalelite.Event{Topic: scalelite.TopicMeetingEvents, Type: scalelite.MeetingEnded, Time: now,
 			ServerID: srv.ID, MeetingID: m.MeetingID, TenantID: m.TenantID, Detail: "not listed by its server"})
 	}
 	return len(ended), nil

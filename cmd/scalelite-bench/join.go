@@ -75,7 +75,7 @@ func joinBench(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "balancer join     %s\n", lb)
 	fmt.Fprintf(stdout, "ratio             %.1f%% of the bare server's throughput (target >= 50%%)\n", 100*lb.Throughput()/bare.Throughput())
 	fmt.Fprintf(stdout, "join at %6.0f/s  %s  (target p99 < 5 ms)\n", bare.Throughput()/2, half)
-	if err := b.Handler.Flush(ctx); err != nil {
+	if err := b.Meetings.FlushLoad(ctx); err != nil {
 		return err
 	}
 	srv, err := b.Store.Server(ctx, "bench-001")

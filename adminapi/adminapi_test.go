@@ -183,7 +183,7 @@ func TestServers(t *testing.T) {
 		// panicServer: keep_state at the top level, where even the string "false" keeps it.
 		e.call("POST", "updateServer", "", `{"id":"`+id+`","server":{"state":"enable"}}`)
 		srv, _ := store.Server(context.Background(), id)
-		if err := store.RecordPoll(context.Background(), id, scalelite.PollResult{Time: time.Now(), Online: true}); err != nil {
+		if _, err := store.RecordPoll(context.Background(), id, scalelite.PollResult{Time: time.Now(), Online: true}); err != nil {
 			t.Fatal(err)
 		}
 		placeMeeting(t, store, "m-1", srv.ID)
@@ -204,7 +204,7 @@ func TestServers(t *testing.T) {
 
 		// A failing end call gives Scalelite's 400.
 		e.call("POST", "updateServer", "", `{"id":"`+id2+`","server":{"state":"enable"}}`)
-		if err := store.RecordPoll(context.Background(), id2, scalelite.PollResult{Time: time.Now(), Online: true}); err != nil {
+		if _, err := store.RecordPoll(context.Background(), id2, scalelite.PollResult{Time: time.Now(), Online: true}); err != nil {
 			t.Fatal(err)
 		}
 		placeMeeting(t, store, "m-2", id2) // its server is bbb2.example.com: the end call fails

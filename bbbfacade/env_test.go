@@ -236,7 +236,7 @@ func (e *env) updateServer(id string, u scalelite.ServerUpdate) {
 func (e *env) setOnline(id string, online bool) {
 	e.t.Helper()
 	s := e.server(id)
-	err := e.store.RecordPoll(context.Background(), id, scalelite.PollResult{Time: time.Now(), Online: online, Load: s.Load})
+	_, err := e.store.RecordPoll(context.Background(), id, scalelite.PollResult{Time: time.Now(), Online: online, Load: s.Load})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -298,7 +298,7 @@ func sent(c bbbsim.Call) string {
 
 func (e *env) setLoad(id string, load float64) {
 	e.t.Helper()
-	if err := e.store.RecordPoll(context.Background(), id, scalelite.PollResult{Time: time.Now(), Online: true, Load: load}); err != nil {
+	if _, err := e.store.RecordPoll(context.Background(), id, scalelite.PollResult{Time: time.Now(), Online: true, Load: load}); err != nil {
 		e.t.Fatal(err)
 	}
 }

@@ -34,7 +34,7 @@ type Config struct {
 	// take at most 64 KiB of form body, and nothing larger than 1 MiB is read before the request
 	// is authenticated.
 	MaxBodyBytes int64
-	// RequestTimeout is each call's deadline (API_REQUEST_TIMEOUT, default 30 s): a call that
+	// RequestTimeout is each call's deadline (API_REQUEST_TIMEOUT, default 20 s): a call that
 	// passes it (a hung database, a slow server) answers internalError instead of waiting.
 	RequestTimeout time.Duration
 	// Recordings configures the recording calls (recordings_api.go).
@@ -82,7 +82,7 @@ func New(cfg Config, deps Deps) (*Handler, error) {
 		cfg.MaxBodyBytes = 32 << 20
 	}
 	if cfg.RequestTimeout <= 0 {
-		cfg.RequestTimeout = 30 * time.Second
+		cfg.RequestTimeout = 20 * time.Second
 	}
 	now := deps.Now
 	if now == nil {

@@ -234,7 +234,7 @@ func (e *env) addServer(i int, id, tag string) *scalelite.Server {
 	if err := e.store.CreateServer(e.ctx, srv); err != nil {
 		e.t.Fatalf("create server: %v", err)
 	}
-	if err := e.store.RecordPoll(e.ctx, id, scalelite.PollResult{Time: time.Now(), Online: true, Load: 3, Meetings: 2, Users: 7, LargestMeeting: 5, Videos: 1, BBBVersion: "3.0.19"}); err != nil {
+	if _, err := e.store.RecordPoll(e.ctx, id, scalelite.PollResult{Time: time.Now(), Online: true, Load: 3, Meetings: 2, Users: 7, LargestMeeting: 5, Videos: 1, BBBVersion: "3.0.19"}); err != nil {
 		e.t.Fatalf("record poll: %v", err)
 	}
 	got, err := e.store.Server(e.ctx, id)

@@ -50,7 +50,7 @@ func newHarness(t *testing.T, store *db.DB, n int, cfg poller.Config) *harness {
 		}
 		h.ids = append(h.ids, id)
 		// Servers start online, as in a running pool (tests that need otherwise say so).
-		if err := store.RecordPoll(ctx, id, scalelite.PollResult{Time: time.Now(), Online: true}); err != nil {
+		if _, err := store.RecordPoll(ctx, id, scalelite.PollResult{Time: time.Now(), Online: true}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -138,7 +138,7 @@ func (h *harness) meeting(serverID, meetingID string, participants int) {
 // setOffline marks the server offline with fresh counters, as a new server.
 func (h *harness) setOffline(id string) {
 	h.t.Helper()
-	if err := h.store.RecordPoll(context.Background(), id, scalelite.PollResult{Time: time.Now()}); err != nil {
+	if _, err := h.store.RecordPoll(context.Background(), id, scalelite.PollResult{Time: time.Now()}); err != nil {
 		h.t.Fatal(err)
 	}
 }

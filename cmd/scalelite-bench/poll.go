@@ -135,7 +135,7 @@ func pollBench(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if _, _, err := svc.Add(ctx, scalelite.NewServer{ID: ids[i], URL: s.url, Secret: s.secret, LoadMultiplier: 1, State: scalelite.ServerEnabled}); err != nil {
 			return err
 		}
-		if err := store.RecordPoll(ctx, ids[i], scalelite.PollResult{Time: time.Now(), Online: true}); err != nil {
+		if _, err := store.RecordPoll(ctx, ids[i], scalelite.PollResult{Time: time.Now(), Online: true}); err != nil {
 			return err
 		}
 	}

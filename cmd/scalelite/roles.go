@@ -119,7 +119,7 @@ func (a *app) newPoller() (*poller.Poller, error) {
 		return nil, err
 	}
 	p, err := poller.New(pollerConfig(a.cfg), poller.Deps{
-		Store: a.store, BBB: svc.client, Publisher: a.pub, Locker: a.locker,
+		Store: a.store, BBB: svc.client, Publisher: a.pub, Subscriber: a.sub, Locker: a.locker,
 		Registerer: a.registry, Logger: a.logger,
 	})
 	if err != nil {

@@ -221,7 +221,7 @@ func TestCachedStoreWritesInvalidate(t *testing.T) {
 			setup: func(t *testing.T, s scalelite.Store) { addServer(t, s, "bbb1") },
 			read:  func(t *testing.T, s scalelite.Store) string { return fmt.Sprint(serverLoad(t, s, "bbb1")) },
 			write: func(t *testing.T, s scalelite.Store) {
-				if err := s.RecordPoll(ctx, "bbb1", scalelite.PollResult{Online: true, Load: 42}); err != nil {
+				if _, err := s.RecordPoll(ctx, "bbb1", scalelite.PollResult{Online: true, Load: 42}); err != nil {
 					t.Fatal(err)
 				}
 			},

@@ -58,7 +58,7 @@ func onlineEnabled(t *testing.T, svc *scalelite.ServerService, id string) *scale
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := svc.Store.RecordPoll(ctx, id, scalelite.PollResult{Time: srv.CreatedAt, Online: true}); err != nil {
+	if _, err := svc.Store.RecordPoll(ctx, id, scalelite.PollResult{Time: srv.CreatedAt, Online: true}); err != nil {
 		t.Fatal(err)
 	}
 	return srv

@@ -25,7 +25,7 @@ func CreateServers(t testing.TB, s scalelite.ServerStore, ids ...string) []*scal
 		if err := s.CreateServer(ctx, srv); err != nil {
 			t.Fatalf("create server %s: %v", id, err)
 		}
-		if err := s.RecordPoll(ctx, id, scalelite.PollResult{Time: srv.CreatedAt, Online: true}); err != nil {
+		if _, err := s.RecordPoll(ctx, id, scalelite.PollResult{Time: srv.CreatedAt, Online: true}); err != nil {
 			t.Fatalf("mark server %s online: %v", id, err)
 		}
 		out = append(out, srv)

@@ -122,8 +122,9 @@ func testPlacement(t *testing.T, newStore func(t *testing.T) scalelite.Store) {
 	t.Run("no candidates", func(t *testing.T) {
 		s := newStore(t)
 		CreateServers(t, s, "a")
-		must(t, "offline", s.RecordPoll(ctx, "a", scalelite.PollResult{Time: t0, Online: false}))
-		_, err := s.PlaceMeeting(ctx, PlaceRequest("m1", ""))
+		_, err := s.RecordPoll(ctx, "a", scalelite.PollResult{Time: t0, Online: false})
+		must(t, "offline", err)
+		_, err = s.PlaceMeeting(ctx, PlaceRequest("m1", ""))
 		wantCode(t, "no candidates", err, scalelite.EUNAVAILABLE)
 	})
 

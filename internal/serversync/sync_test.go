@@ -35,7 +35,7 @@ func pool(t *testing.T, store *db.DB) (*Syncer, *nopEnder) {
 			t.Fatal(err)
 		}
 	}
-	if err := store.RecordPoll(ctx, "drop-busy", scalelite.PollResult{Online: true, Load: 3}); err != nil {
+	if _, err := store.RecordPoll(ctx, "drop-busy", scalelite.PollResult{Online: true, Load: 3}); err != nil {
 		t.Fatal(err)
 	}
 	_, err := scalelitetest.PlaceOn(ctx, store, scalelite.PlaceRequest{
@@ -287,7 +287,7 @@ func TestSyncForceKeepsMeetingsRecoverable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := store.RecordPoll(ctx, "drop-empty", scalelite.PollResult{Online: true}); err != nil {
+		if _, err := store.RecordPoll(ctx, "drop-empty", scalelite.PollResult{Online: true}); err != nil {
 			t.Fatal(err)
 		}
 		placeOn(t, store, "drop-empty", "late")

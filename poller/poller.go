@@ -117,8 +117,8 @@ type Deps struct {
 	// Subscriber, when set, delivers the suspicions of passive health, which Run re-checks at
 	// once while it holds the lease.
 	Subscriber scalelite.Subscriber
-	Logger     *slog.Logger          // nil: discard
-	Now        func() time.Time      // nil: time.Now
+	Logger     *slog.Logger     // nil: discard
+	Now        func() time.Time // nil: time.Now
 }
 
 // Poller polls the server pool. Rounds never overlap.
@@ -151,7 +151,7 @@ func New(cfg Config, d Deps) (*Poller, error) {
 	p := &Poller{
 		cfg: cfg.withDefaults(), store: d.Store, bbb: d.BBB, pub: d.Publisher, sub: d.Subscriber, locker: d.Locker,
 		checks: defaultChecks,
-		log: d.Logger, now: d.Now, versionCheck: map[string]time.Time{}, outOfService: map[string]time.Time{},
+		log:    d.Logger, now: d.Now, versionCheck: map[string]time.Time{}, outOfService: map[string]time.Time{},
 	}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)

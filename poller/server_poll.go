@@ -12,12 +12,12 @@ import (
 // serverPoll is one server's poll as the checks see it: what the server answered, and the
 // result they build, which is recorded in one statement.
 type serverPoll struct {
-	srv     *scalelite.Server  // as read at the start of the round
-	answer  *bbb.MeetingsList  // the getMeetings answer; nil when the poll failed
-	err     error              // why the poll failed
-	version string             // the BBB version read from the API root this round, "" if not read
-	started time.Time          // when the getMeetings call was sent
-	now     time.Time          // when the answer is processed
+	srv     *scalelite.Server // as read at the start of the round
+	answer  *bbb.MeetingsList // the getMeetings answer; nil when the poll failed
+	err     error             // why the poll failed
+	version string            // the BBB version read from the API root this round, "" if not read
+	started time.Time         // when the getMeetings call was sent
+	now     time.Time         // when the answer is processed
 	result  scalelite.PollResult
 
 	// missLimit is how many consecutive polls may miss a meeting before reconciliation ends it

@@ -41,7 +41,7 @@ func (h *Handler) getRecordingTextTracks(c *gin.Context, req *apiRequest) {
 		writeJSONFailure(c, "noCaptionsFound", "No captions found for "+id)
 		return
 	}
-	base := clienthost.From(c.Request.Context()).BaseURL
+	base := clienthost.From(c.Request.Context()).BaseURL()
 	out := make([]jsonTrack, len(tracks))
 	for i, t := range tracks {
 		out[i] = jsonTrack{Href: base + t.Href, Kind: t.Kind, Label: t.Label, Lang: t.Lang, Source: t.Source}

@@ -68,7 +68,7 @@ func (h *Handler) getRecordings(c *gin.Context, req *apiRequest) {
 		h.fail(c, recordingError(err, msgUnableToListRecords))
 		return
 	}
-	base := clienthost.From(c.Request.Context()).BaseURL
+	base := clienthost.From(c.Request.Context()).BaseURL()
 	var x builderXML
 	x.open("response")
 	x.elem("returncode", "SUCCESS")

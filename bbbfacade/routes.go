@@ -39,6 +39,9 @@ type action struct {
 	getOnly, postOnly bool
 	body              bodyRule
 	maxBody           int64 // the largest body once authenticated; 0: formBodyLimit (XML: MaxBodyBytes)
+	// ownDeadline: the service bounds each step itself (join: its reads are bounded, and the
+	// fast path does no I/O), so the call gets no overall deadline (and the hot path no timer).
+	ownDeadline bool
 	checksum          bool  // verify the checksum (and resolve the tenant)
 	tenant            bool  // resolve the tenant without a checksum (analytics_callback)
 	serve             func(c *gin.Context, req *apiRequest)
@@ -53,7 +56,7 @@ func (h *Handler) routes() map[string]action {
 	actions := map[string]action{
 		"":                   {body: bodyForm, serve: h.index},
 		"create":             {body: bodyFormOrXML, checksum: true, serve: h.create},
-		"join":               {getOnly: true, body: bodyUnchecked, checksum: true, serve: h.join},
+		"join":               {getOnly: true, body: bodyUnchecked, checksum: true, ownDeadline: true, serve: h.join},
 		"end":                {body: bodyForm, checksum: true, serve: h.end},
 		"isMeetingRunning":   {body: bodyForm, checksum: true, serve: h.isMeetingRunning},
 		"getMeetingInfo":     {body: bodyForm, checksum: true, serve: h.getMeetingInfo},
@@ -89,10 +92,12 @@ func (h *Handler) dispatch(c *gin.Context) {
 		return
 	}
 	c.Set(routeKey, a.route)
-	// The call's deadline: its context reaches every store read and backend call.
-	ctx, cancel := context.WithTimeout(c.Request.Context(), h.cfg.RequestTimeout)
-	defer cancel()
-	c.Request = c.Request.WithContext(ctx)
+	if !a.ownDeadline {
+		// The call's deadline: its context reaches every store read and backend call.
+		ctx, cancel := context.WithTimeout(c.Request.Context(), h.cfg.RequestTimeout)
+		defer cancel()
+		c.Request = c.Request.WithContext(ctx)
+	}
 	req, err := h.parseRequest(c, name, a)
 	if err != nil {
 		h.fail(c, err)

@@ -77,6 +77,7 @@ func meetingPolicy(c *config.Config) scalelite.MeetingPolicy {
 		VoiceBridgeLen:         c.API.VoiceBridgeLen,
 		UseExternalVoiceBridge: c.API.UseExternalVoiceBridge,
 		LoadMinUserCount:       c.Load.MinUserCount,
+		RecoverTimeout:         c.API.RequestTimeout,
 	}
 }
 

@@ -46,10 +46,13 @@ func NewResolver(proxies []string) (*Resolver, error) {
 type Client struct {
 	// Host is the host asked for, lower-cased, without port or IPv6 brackets.
 	Host string
-	// BaseURL is scheme://host[:port] as asked (Rails' request.base_url): https when the
-	// connection is TLS or a trusted proxy says X-Forwarded-Proto https.
-	BaseURL string
+	// Scheme is https when the connection is TLS or a trusted proxy says X-Forwarded-Proto
+	// https, else http; Asked is the host as asked, with its port.
+	Scheme, Asked string
 }
+
+// BaseURL is scheme://host[:port] as asked (Rails' request.base_url).
+func (c Client) BaseURL() string { return c.Scheme + "://" + c.Asked }
 
 // Resolve returns what the request says: the last X-Forwarded-Host and X-Forwarded-Proto values
 // when the peer is a trusted proxy, else the Host header and the connection.
@@ -60,14 +63,16 @@ func (r *Resolver) Resolve(req *http.Request) Client {
 		asked = lastValue(fwd)
 	}
 	host := asked
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
+	if strings.IndexByte(host, ':') >= 0 { // a port, or IPv6 (SplitHostPort allocates its error)
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
 	}
 	scheme := "http"
 	if req.TLS != nil || trusted && strings.EqualFold(lastValue(req.Header.Get("X-Forwarded-Proto")), "https") {
 		scheme = "https"
 	}
-	return Client{Host: strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")), BaseURL: scheme + "://" + asked}
+	return Client{Host: strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")), Scheme: scheme, Asked: asked}
 }
 
 func lastValue(s string) string {
@@ -99,13 +104,28 @@ func (r *Resolver) peerTrusted(req *http.Request) bool {
 
 type key struct{}
 
+// clientContext carries a Client in one allocation (context.WithValue would box it in a second).
+type clientContext struct {
+	context.Context
+	c Client
+}
+
+func (c *clientContext) Value(k any) any {
+	if k == (key{}) {
+		return c
+	}
+	return c.Context.Value(k)
+}
+
 // With returns ctx carrying c.
-func With(ctx context.Context, c Client) context.Context { return context.WithValue(ctx, key{}, c) }
+func With(ctx context.Context, c Client) context.Context { return &clientContext{Context: ctx, c: c} }
 
 // From returns the client carried by ctx (zero when none).
 func From(ctx context.Context) Client {
-	c, _ := ctx.Value(key{}).(Client)
-	return c
+	if c, ok := ctx.Value(key{}).(*clientContext); ok {
+		return c.c
+	}
+	return Client{}
 }
 
 // Host returns the host of the client carried by the request's context ("" when none).

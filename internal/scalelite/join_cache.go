@@ -19,6 +19,7 @@ type joinCache struct {
 	mu       sync.RWMutex
 	meetings map[string]cached[*Meeting]
 	servers  map[string]cached[*Server]
+	tenants  map[string]cached[TenantParams] // a tenant's settings, by tenant id
 }
 
 type cached[T any] struct {
@@ -30,7 +31,8 @@ type cached[T any] struct {
 const joinCacheLimit = 100_000
 
 func newJoinCache(ttl time.Duration) *joinCache {
-	return &joinCache{ttl: ttl, meetings: map[string]cached[*Meeting]{}, servers: map[string]cached[*Server]{}}
+	return &joinCache{ttl: ttl, meetings: map[string]cached[*Meeting]{}, servers: map[string]cached[*Server]{},
+		tenants: map[string]cached[TenantParams]{}}
 }
 
 // meeting returns the copy of a running meeting and whether it is still fresh.
@@ -76,6 +78,29 @@ func (c *joinCache) putServer(s *Server, now time.Time) {
 		clear(c.servers)
 	}
 	c.servers[s.ID] = cached[*Server]{v: s, read: now}
+	c.mu.Unlock()
+}
+
+// tenantParams returns the copy of a tenant's settings and whether it is still fresh.
+func (c *joinCache) tenantParams(tenantID string, now time.Time) (tp TenantParams, read time.Time, fresh, ok bool) {
+	if c.ttl <= 0 {
+		return TenantParams{}, time.Time{}, false, false
+	}
+	c.mu.RLock()
+	e, ok := c.tenants[tenantID]
+	c.mu.RUnlock()
+	return e.v, e.read, ok && now.Sub(e.read) < c.ttl, ok
+}
+
+func (c *joinCache) putTenantParams(tenantID string, tp TenantParams, now time.Time) {
+	if c.ttl <= 0 {
+		return
+	}
+	c.mu.Lock()
+	if len(c.tenants) >= joinCacheLimit {
+		clear(c.tenants)
+	}
+	c.tenants[tenantID] = cached[TenantParams]{v: tp, read: now}
 	c.mu.Unlock()
 }
 

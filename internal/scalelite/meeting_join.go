@@ -24,7 +24,7 @@ func (s *MeetingService) Join(ctx context.Context, tenant *Tenant, params Params
 			return "", err
 		}
 	}
-	tp, err := s.tenantParams(ctx, tenant)
+	tp, err := s.joinTenantParams(ctx, tenant)
 	if err != nil {
 		return "", err
 	}
@@ -39,6 +39,9 @@ func (s *MeetingService) recoverForJoin(ctx context.Context, m *Meeting) (*Meeti
 	if m.CreateQuery == "" {
 		return nil, nil, fmt.Errorf("meeting %s has no stored create parameters: %w", m.MeetingID, ErrServerUnavailable)
 	}
+	// Join has no overall deadline (its reads are bounded each): the recovery gets its own.
+	ctx, cancel := context.WithTimeout(ctx, s.policy.RecoverTimeout)
+	defer cancel()
 	stored, _ := ParseQuery(m.CreateQuery)
 	m, srv, err := s.Recover(ctx, m, RecoverRequest{
 		Tags:        ParseServerTag(stored.Value(ParamServerTag)),
@@ -95,6 +98,30 @@ func (s *MeetingService) joinTarget(ctx context.Context, tenantID, meetingID str
 		}
 	}
 	return m, srv, nil
+}
+
+// joinTenantParams returns the tenant's settings for a join, from the join cache when fresh, else
+// read within StoreTimeout, else (the store cannot answer) the last copy read.
+func (s *MeetingService) joinTenantParams(ctx context.Context, t *Tenant) (TenantParams, error) {
+	if t == nil {
+		return TenantParams{}, nil
+	}
+	now := s.now()
+	tp, read, fresh, ok := s.cache.tenantParams(t.ID, now)
+	if fresh {
+		return tp, nil
+	}
+	got, err := readBounded(ctx, s.policy.StoreTimeout, func(ctx context.Context) (TenantParams, error) { return s.tenantParams(ctx, t) })
+	switch {
+	case err == nil:
+		s.cache.putTenantParams(t.ID, got, now)
+		return got, nil
+	case !ok:
+		return TenantParams{}, err
+	}
+	s.logger.WarnContext(ctx, "store unavailable: join uses the tenant's settings as last read", "tenant", t.Name,
+		"age", now.Sub(read).Round(time.Millisecond), "error", err)
+	return tp, nil
 }
 
 // readBounded runs a store read bounded by timeout.

@@ -86,6 +86,9 @@ type MeetingPolicy struct {
 	StoreTimeout time.Duration
 	// LoadFlushInterval is how often join load bumps are written (default 1 s).
 	LoadFlushInterval time.Duration
+	// RecoverTimeout bounds the recovery a join starts (a join has no overall deadline: its
+	// store reads are bounded by StoreTimeout); default 20 s, as API_REQUEST_TIMEOUT.
+	RecoverTimeout time.Duration
 }
 
 func (p MeetingPolicy) withDefaults() MeetingPolicy {
@@ -100,6 +103,9 @@ func (p MeetingPolicy) withDefaults() MeetingPolicy {
 	}
 	if p.LoadFlushInterval <= 0 {
 		p.LoadFlushInterval = time.Second
+	}
+	if p.RecoverTimeout <= 0 {
+		p.RecoverTimeout = 20 * time.Second
 	}
 	return p
 }

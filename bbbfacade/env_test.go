@@ -43,6 +43,7 @@ type env struct {
 	h        *Handler
 	meetings *scalelite.MeetingService
 	backend  *bbb.Backend
+	health   *scalelite.PassiveHealth
 	ts       *httptest.Server
 	cfg      envConfig
 	client   *http.Client
@@ -113,8 +114,9 @@ func (e *env) start() {
 	if e.serviceStore != nil {
 		store = e.serviceStore
 	}
+	e.health = scalelite.NewPassiveHealth(time.Minute, nil, time.Now, logger)
 	meetings, err := scalelite.NewMeetingService(e.cfg.MeetingPolicy, scalelite.MeetingServiceDeps{
-		Store: store, Backend: e.backend, LRS: bbb.NewLRSPayloads(e.cfg.Timeouts.Connect+e.cfg.Timeouts.Response, logger),
+		Store: store, Backend: e.backend, Health: e.health, LRS: bbb.NewLRSPayloads(e.cfg.Timeouts.Connect+e.cfg.Timeouts.Response, logger),
 		Now: now, Logger: logger,
 	})
 	if err != nil {

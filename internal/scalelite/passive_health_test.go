@@ -27,7 +27,7 @@ func TestPassiveHealth(t *testing.T) {
 	unreachable := fmt.Errorf("create on a: %w", &scalelite.Error{Code: scalelite.EUNAVAILABLE, Err: scalelite.ErrServerUnreachable})
 
 	h.Observe(ctx, "a", unreachable)
-	h.Observe(ctx, "a", unreachable) // still suspect: announced once
+	h.Observe(ctx, "a", unreachable)                                         // still suspect: announced once
 	h.Observe(ctx, "b", scalelite.Errorf(scalelite.EINVALID, "BBB said no")) // it answered
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()

@@ -199,6 +199,7 @@ func (a *app) newAPI() (*api, error) {
 		return nil, err
 	}
 	deps.Mounts = append(deps.Mounts, controlPlane...)
+	deps.Mounts = append(deps.Mounts, a.dialInMount())
 	console := webadmin.Handler()
 	deps.Mounts = append(deps.Mounts, server.Mount{Path: "/admin", Handler: console}, server.Mount{Path: "/admin/*path", Handler: console})
 	h, err := server.New(server.Config{

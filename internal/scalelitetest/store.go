@@ -32,6 +32,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) scalelite.Store) {
 		{"APIKeys", testAPIKeys},
 		{"TouchAPIKey", testTouchAPIKey},
 		{"Audit", testAudit},
+		{"DialIn", testDialIn},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

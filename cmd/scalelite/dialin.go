@@ -4,7 +4,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/scalelite-go/scalelite/graph/model"
 	"github.com/scalelite-go/scalelite/internal/bbb"
+	"github.com/scalelite-go/scalelite/internal/config"
 	"github.com/scalelite-go/scalelite/internal/fsapi"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 	"github.com/scalelite-go/scalelite/server"
@@ -34,4 +36,12 @@ func (a *app) dialInMount() server.Mount {
 		LoadMinUserCount: c.Load.MinUserCount,
 	}, dialInStore{DialInStore: a.db, ServerStore: a.store}, meetings, a.logger)
 	return server.Mount{Path: fsapi.Path, Methods: []string{http.MethodPost}, Handler: h}
+}
+
+// dialInSettings is what GraphQL's dialIn query reports.
+func dialInSettings(c *config.Config) model.DialInSettings {
+	return model.DialInSettings{
+		Path: fsapi.Path, Authenticated: !c.DialIn.NoAuth, MaxDurationMinutes: c.DialIn.MaxDuration,
+		PinMinDigits: c.DialIn.MinDigits, PinMaxDigits: c.DialIn.MaxDigits, VoiceBridgeLength: c.API.VoiceBridgeLen,
+	}
 }

@@ -26,6 +26,7 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) scalelite.Store) {
 		{"Placement", testPlacement},
 		{"PlacementConcurrency", testPlacementConcurrency},
 		{"Tenants", testTenants},
+		{"TenantNames", testTenantNames},
 		{"Recordings", testRecordings},
 		{"RecordingFilters", testRecordingFilters},
 		{"RecordingExtras", testRecordingExtras},

@@ -9,6 +9,7 @@ import (
 	"github.com/scalelite-go/scalelite/bbbfacade"
 	"github.com/scalelite-go/scalelite/internal/bbb"
 	"github.com/scalelite-go/scalelite/internal/config"
+	"github.com/scalelite-go/scalelite/internal/locale"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 	"github.com/scalelite-go/scalelite/poller"
 	"github.com/scalelite-go/scalelite/recordings"
@@ -189,7 +190,12 @@ func (a *app) newAPI() (*api, error) {
 		NoRoute:  bbbfacade.UnsupportedRequest,
 	}
 	if !rc.Disabled {
-		deps.Mounts = append(deps.Mounts, a.playbackMounts()...)
+		pages, err := a.pages()
+		if err != nil {
+			facade.Close()
+			return nil, err
+		}
+		deps.Mounts = append(deps.Mounts, a.playbackMounts(pages)...)
 		upload := recordings.NewUpload(recordings.UploadConfig{SpoolDir: rc.SpoolDir}, a.store, a.logger, time.Now)
 		deps.Mounts = append(deps.Mounts, server.Mount{Path: recordings.UploadPath, Methods: []string{http.MethodPost}, Handler: upload})
 	}
@@ -219,7 +225,7 @@ func (a *app) newAPI() (*api, error) {
 }
 
 // playbackMounts routes the recording playback paths (one-time links, resources, player).
-func (a *app) playbackMounts() []server.Mount {
+func (a *app) playbackMounts(pages *locale.Catalog) []server.Mount {
 	rc := a.cfg.Recordings
 	var tenant recordings.TenantFunc
 	if a.cfg.API.MultitenancyEnabled {
@@ -231,6 +237,7 @@ func (a *app) playbackMounts() []server.Mount {
 		Protected:     rc.ProtectedEnabled,
 		AccelRedirect: rc.AccelRedirect,
 		PlayerDir:     rc.PlayerDir,
+		Pages:         pages,
 	}, a.store, a.recordings().protector, tenant, a.logger)
 	var mounts []server.Mount
 	for _, prefix := range pb.Prefixes() {

@@ -21,27 +21,24 @@ import (
 // recordings update (recordings:update) with the real binary on both databases.
 func TestPollAndRecordingsUpdateCommands(t *testing.T) {
 	bin := scaleliteBinary(t)
-	for _, b := range []struct {
-		name string
-		dsn  func(t *testing.T) string
-	}{
-		{"sqlite", func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "scalelite.db") }},
-		{"postgres", func(t *testing.T) string { return dbtest.PostgresDSN(t) }},
-	} {
-		t.Run(b.name, func(t *testing.T) {
-			dsn := b.dsn(t)
-			dir := t.TempDir()
-			env := []string{"DATABASE_URL=" + dsn, "HOME=" + t.TempDir(),
-				"RECORDING_PUBLISH_DIR=" + filepath.Join(dir, "published"), "RECORDING_UNPUBLISH_DIR=" + filepath.Join(dir, "unpublished")}
-			if u := os.Getenv("TEST_REDIS_URL"); u != "" {
-				env = append(env, "REDIS_URL="+u, "REDIS_NAMESPACE="+randomNamespace())
-			}
-			c := &cliEnv{t: t, bin: bin, env: env}
-			c.ok("migrate", "up")
-			pollScenario(t, c, dsn)
-			recordingsUpdateScenario(t, c, dsn, dir)
-		})
-	}
+	eachDSN(t, func(t *testing.T, dsn string) {
+		dir := t.TempDir()
+		env := []string{"DATABASE_URL=" + dsn, "HOME=" + t.TempDir(),
+			"RECORDING_PUBLISH_DIR=" + filepath.Join(dir, "published"), "RECORDING_UNPUBLISH_DIR=" + filepath.Join(dir, "unpublished")}
+		if u := os.Getenv("TEST_REDIS_URL"); u != "" {
+			env = append(env, "REDIS_URL="+u, "REDIS_NAMESPACE="+randomNamespace())
+		}
+		c := &cliEnv{t: t, bin: bin, env: env}
+		c.ok("migrate", "up")
+		pollScenario(t, c, dsn)
+		recordingsUpdateScenario(t, c, dsn, dir)
+	})
+}
+
+// eachDSN runs fn as the subtests "sqlite" and "postgres", each with a fresh database's DSN.
+func eachDSN(t *testing.T, fn func(t *testing.T, dsn string)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, "sqlite:"+filepath.Join(t.TempDir(), "scalelite.db")) })
+	t.Run("postgres", func(t *testing.T) { fn(t, dbtest.PostgresDSN(t)) })
 }
 
 func pollScenario(t *testing.T, c *cliEnv, dsn string) {

@@ -21,10 +21,9 @@ import (
 // analyticsCallback receives BBB's learning-dashboard data (create rewrote
 // meta_analytics-callback-url to this endpoint) and forwards it to the front-end's URL stored at
 // create, as Scalelite does: the data comes as JSON or as a form (analyticsParams); BBB's Bearer
-// JWT must verify (HS512, exp) with the secret of one of
-// our servers; the request parameters plus "customer" (tenant name or "scalelite") are POSTed as
-// JSON with a Bearer JWT signed with each of our secrets in turn until one answer is 2xx. Every
-// outcome answers 204.
+// JWT must verify (HS512, exp) with the secret of one of our servers; the request parameters plus
+// "customer" (tenant name or "scalelite") are POSTed as JSON with a Bearer JWT signed with each of
+// our secrets in turn until one answer is 2xx. Every outcome answers 204.
 func (h *Handler) analyticsCallback(c *gin.Context, req *apiRequest) {
 	if err := h.forwardAnalytics(c.Request.Context(), c.Request, req); err != nil {
 		h.logger.WarnContext(c.Request.Context(), "analytics callback", "error", err)

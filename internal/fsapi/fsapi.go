@@ -100,7 +100,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Bad Request", http.StatusBadRequest)
 		return
 	}
-	doc, err := h.dialplan(r.Context(), r.PostForm)
+	doc, err := h.dialplan(r.Context(), r.Form) // the body's fields, then the URL's (as Rails' params)
 	if err != nil {
 		h.logger.ErrorContext(r.Context(), "dial plan", "error", err)
 		http.Error(w, "Internal Server Error", http.StatusInternalServerError)

@@ -44,6 +44,7 @@ func (a *app) controlPlaneMounts() ([]server.Mount, error) {
 		APIKeyService:    a.apiKeys(),
 		Events:           a.sub,
 		Logger:           a.logger,
+		DialIn:           dialInSettings(cfg),
 	})
 	admin := adminapi.New(adminapi.Config{
 		Secrets:             cfg.API.Secrets,

@@ -29,7 +29,7 @@ func TestJSONTypesAsScalelite(t *testing.T) {
 			}
 		}
 		for id, load := range map[string]float64{"bbb1": 15, "bbb2": 7.5, "bbb3": 4} {
-			if err := store.RecordPoll(ctx, id, scalelite.PollResult{Time: time.Now(), Online: true, Load: load, BBBVersion: "3.0.19"}); err != nil {
+			if _, err := store.RecordPoll(ctx, id, scalelite.PollResult{Time: time.Now(), Online: true, Load: load, BBBVersion: "3.0.19"}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -6,7 +6,7 @@ import (
 	"mime"
 	"strings"
 
-	"github.com/scalelite-go/scalelite/internal/bbb"
+	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
 // analyticsParams reads the learning-dashboard data of an analytics_callback body into the
@@ -39,7 +39,7 @@ func analyticsParams(contentType string, body []byte) (map[string]any, error) {
 // setNested stores one form field under its Rack-style nested name. A name that does not
 // follow the rules (an unclosed bracket, [] before the last part, a part that is already of
 // another kind) is stored under its whole name.
-func setNested(params map[string]any, p bbb.Param) {
+func setNested(params map[string]any, p scalelite.Param) {
 	base, rest, nested := strings.Cut(p.Key, "[")
 	if !nested || base == "" || rest == "" {
 		params[p.Key] = p.Value

@@ -44,7 +44,7 @@ func TestAnalyticsCallbackFormBody(t *testing.T) {
 		fe := &frontEnd{status: http.StatusOK}
 		feServer := httptest.NewServer(fe)
 		defer feServer.Close()
-		e := newEnv(t, store, 1, func(c *Config) { c.URLHost = "lb.example.com" })
+		e := newEnv(t, store, 1, func(c *envConfig) { c.URLHost = "lb.example.com" })
 		q := "meetingID=room-1&name=Room&meta_analytics-callback-url=" + url.QueryEscape(feServer.URL+"/analytics")
 		if got := e.get("create", q); !strings.Contains(got, "SUCCESS") {
 			t.Fatal(got)

@@ -52,6 +52,8 @@ type env struct {
 	recordings RecordingAPI
 	// serviceStore, when set, is the meeting service's store instead of store.
 	serviceStore scalelite.MeetingServiceStore
+	// logger, when set, receives the facade's and the meeting service's logs.
+	logger *slog.Logger
 }
 
 // envConfig is the configuration of a test balancer: the facade's, the meeting policy, the
@@ -105,7 +107,10 @@ func newEnv(t *testing.T, store *db.DB, n int, opts ...envOption) *env {
 // serves them.
 func (e *env) start() {
 	t := e.t
-	logger := slog.New(slog.DiscardHandler)
+	logger := e.logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	client := bbb.NewClient(bbb.Strongest(e.cfg.Algorithms), e.cfg.Timeouts)
 	t.Cleanup(client.CloseIdleConnections)
 	e.backend = bbb.NewBackend(client, e.cfg.Timeouts)

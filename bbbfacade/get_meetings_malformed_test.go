@@ -9,9 +9,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
-
-	"github.com/gin-gonic/gin"
 
 	"github.com/scalelite-go/scalelite/db"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
@@ -57,16 +54,9 @@ func TestGetMeetingsSkipsMalformedAnswer(t *testing.T) {
 		e.setLoad("broken", 0)
 
 		logs := &syncBuffer{}
-		h, err := New(e.cfg, Deps{Store: store, Logger: slog.New(slog.NewTextHandler(logs, nil)), Now: time.Now})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(h.Close)
-		engine := gin.New()
-		h.Register(engine)
-		ts := httptest.NewServer(engine)
-		defer ts.Close()
-		_, body, _ := e.do(http.MethodGet, ts.URL+APIPath+"/getMeetings?checksum="+checksumOf("getMeetings", ""), "", "")
+		e.logger = slog.New(slog.NewTextHandler(logs, nil))
+		e.start()
+		_, body, _ := e.do(http.MethodGet, e.ts.URL+APIPath+"/getMeetings?checksum="+checksumOf("getMeetings", ""), "", "")
 		if !strings.Contains(body, "<meetingID>room-1</meetingID>") || strings.Contains(body, "half-1") || strings.Contains(body, "half-2") {
 			t.Errorf("getMeetings:\n%s", body)
 		}

@@ -44,7 +44,7 @@ func (p *Poller) PollMeetings(ctx context.Context) (MeetingsResult, error) {
 	g.SetLimit(p.cfg.MaxInFlight)
 	for i, srv := range servers {
 		g.Go(func() error {
-			callCtx, cancel := context.WithTimeout(ctx, p.callTimeout())
+			callCtx, cancel := context.WithTimeout(ctx, p.callTimeout(p.cfg.Timeouts))
 			defer cancel()
 			lists[i], errs[i] = p.bbb.GetMeetings(callCtx, bbb.Endpoint{URL: srv.URL, Secret: srv.Secret}, &p.cfg.Timeouts)
 			return nil
@@ -110,7 +110,7 @@ func (p *Poller) PollVersions(ctx context.Context, store VersionStore) ([]Server
 	g.SetLimit(p.cfg.MaxInFlight)
 	for i, srv := range servers {
 		g.Go(func() error {
-			callCtx, cancel := context.WithTimeout(ctx, p.callTimeout())
+			callCtx, cancel := context.WithTimeout(ctx, p.callTimeout(p.cfg.Timeouts))
 			defer cancel()
 			v, err := p.bbb.Version(callCtx, bbb.Endpoint{URL: srv.URL, Secret: srv.Secret}, &p.cfg.Timeouts)
 			out[i] = ServerVersion{ServerID: srv.ID, Version: v}

@@ -68,7 +68,7 @@ func TestPollVersions(t *testing.T) {
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		ctx := context.Background()
 		h := newHarness(t, store, 3, poller.Config{})
-		if err := store.RecordPoll(ctx, "s2", scalelite.PollResult{Time: time.Now(), Online: true, BBBVersion: "2.7.0"}); err != nil {
+		if _, err := store.RecordPoll(ctx, "s2", scalelite.PollResult{Time: time.Now(), Online: true, BBBVersion: "2.7.0"}); err != nil {
 			t.Fatal(err)
 		}
 		disabled := scalelite.ServerDisabled

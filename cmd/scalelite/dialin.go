@@ -2,39 +2,26 @@ package main
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/scalelite-go/scalelite/graph/model"
-	"github.com/scalelite-go/scalelite/internal/bbb"
 	"github.com/scalelite-go/scalelite/internal/config"
 	"github.com/scalelite-go/scalelite/internal/fsapi"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 	"github.com/scalelite-go/scalelite/server"
 )
 
-// dialInStore reads the meeting of a PIN from the database (it is not cached) and servers
-// through the process's store.
-type dialInStore struct {
-	scalelite.DialInStore
-	scalelite.ServerStore
-}
-
 // dialInMount is the FreeSWITCH dial-plan endpoint, POST /fsapi (docs/dial-in.md). A meeting a
 // caller asks for whose server is out of service is re-homed as a join would.
-func (a *app) dialInMount() server.Mount {
+func (a *app) dialInMount(meetings *scalelite.MeetingService) server.Mount {
 	c := a.cfg
-	t := timeouts(c.BBB)
-	backend := bbb.NewBackend(bbb.NewClient(bbb.Strongest(algorithms(c.BBB)), t), t)
 	logger := a.logger.With("component", "fsapi")
-	meetings := scalelite.NewMeetingService(a.store, backend, a.pub, time.Now, logger)
 	if !c.DialIn.NoAuth && c.DialIn.Password == "" {
 		logger.Warn("FSAPI_PASSWORD and LOADBALANCER_SECRET are not set: /fsapi refuses every request (set FSAPI_PASSWORD, or set it empty to turn authentication off)")
 	}
 	h := fsapi.New(fsapi.Config{
 		Password: c.DialIn.Password, NoAuth: c.DialIn.NoAuth, Realm: c.HTTP.URLHost,
 		MaxDuration: c.DialIn.MaxDuration, MinDigits: c.DialIn.MinDigits, MaxDigits: c.DialIn.MaxDigits,
-		LoadMinUserCount: c.Load.MinUserCount,
-	}, dialInStore{DialInStore: a.db, ServerStore: a.store}, meetings, a.logger)
+	}, meetings, a.logger)
 	return server.Mount{Path: fsapi.Path, Methods: []string{http.MethodPost}, Handler: h}
 }
 

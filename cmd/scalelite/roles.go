@@ -204,7 +204,6 @@ func (a *app) newAPI() (*api, error) {
 	if !rc.Disabled {
 		pages, err := a.pages()
 		if err != nil {
-			facade.Close()
 			return nil, err
 		}
 		deps.Mounts = append(deps.Mounts, a.playbackMounts(pages)...)
@@ -216,7 +215,7 @@ func (a *app) newAPI() (*api, error) {
 		return nil, err
 	}
 	deps.Mounts = append(deps.Mounts, controlPlane...)
-	deps.Mounts = append(deps.Mounts, a.dialInMount())
+	deps.Mounts = append(deps.Mounts, a.dialInMount(svc.meetings))
 	console := webadmin.Handler()
 	deps.Mounts = append(deps.Mounts, server.Mount{Path: "/admin", Handler: console}, server.Mount{Path: "/admin/*path", Handler: console})
 	h, err := server.New(server.Config{

@@ -8,7 +8,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
-	"fmt"
+	"errors"
 	"log/slog"
 	"net"
 	"net/http"
@@ -48,41 +48,31 @@ type Config struct {
 	MaxDuration int
 	// MinDigits and MaxDigits bound the PIN the prompt collects (VOICE_BRIDGE_MIN/_MAX).
 	MinDigits, MaxDigits int
-	// LoadMinUserCount is LOAD_MIN_USER_COUNT, the reservation of a meeting re-homed because a
-	// caller arrived while its server was out of service.
-	LoadMinUserCount int
 }
 
-// Store is what the endpoint reads: the meeting of a PIN and its server.
-type Store interface {
-	scalelite.DialInStore
-	Server(ctx context.Context, id string) (*scalelite.Server, error)
-}
-
-// Recoverer re-homes a meeting whose server is out of service (*scalelite.MeetingService).
-type Recoverer interface {
-	Recover(ctx context.Context, m *scalelite.Meeting, req scalelite.RecoverRequest) (*scalelite.Meeting, *scalelite.Server, error)
+// Meetings finds the meeting a PIN reaches (*scalelite.MeetingService).
+type Meetings interface {
+	DialIn(ctx context.Context, pin string) (*scalelite.Meeting, *scalelite.Server, error)
 }
 
 // Handler answers mod_xml_curl's dial-plan requests.
 type Handler struct {
 	cfg      Config
-	store    Store
-	meetings Recoverer
+	meetings Meetings
 	logger   *slog.Logger
 	password [sha256.Size]byte
 	user     [sha256.Size]byte
 }
 
 // New returns the handler. logger may be nil.
-func New(cfg Config, store Store, meetings Recoverer, logger *slog.Logger) *Handler {
+func New(cfg Config, meetings Meetings, logger *slog.Logger) *Handler {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.Realm == "" {
 		cfg.Realm = "Application"
 	}
-	return &Handler{cfg: cfg, store: store, meetings: meetings, logger: logger.With("component", "fsapi"),
+	return &Handler{cfg: cfg, meetings: meetings, logger: logger.With("component", "fsapi"),
 		password: sha256.Sum256([]byte(cfg.Password)), user: sha256.Sum256([]byte(authUser))}
 }
 
@@ -163,36 +153,19 @@ func (h *Handler) dialplan(ctx context.Context, f url.Values) (*document, error)
 	return bridgeDocument(did, m.MeetingID, caller, pin, sipHost(srv.URL), h.prompt()), nil
 }
 
-// target finds the running meeting a PIN reaches and the server to bridge to: the meeting whose
-// voice bridge is the PIN, else (a breakout room's number is its parent's plus one digit) the
-// one whose voice bridge is the PIN without its last digit. A meeting whose server is out of
-// service is re-homed first, as a join would; a meeting that cannot be reached is no match.
+// target finds the running meeting a PIN reaches and the server to bridge to
+// (MeetingService.DialIn); a PIN that reaches nothing, or a server without a usable host name,
+// is no match.
 func (h *Handler) target(ctx context.Context, pin string) (*scalelite.Meeting, *scalelite.Server, error) {
 	if !isDigits(pin) || len(pin) > maxPinDigits {
 		return nil, nil, nil
 	}
-	m, err := h.store.MeetingByVoiceBridge(ctx, pin)
-	if scalelite.IsNotFound(err) && len(pin) > 5 {
-		m, err = h.store.MeetingByVoiceBridge(ctx, pin[:len(pin)-1])
-	}
-	if scalelite.IsNotFound(err) {
+	m, srv, err := h.meetings.DialIn(ctx, pin)
+	if errors.Is(err, scalelite.ErrUnknownMeeting) {
 		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("meeting of a PIN: %w", err)
-	}
-	srv, err := h.store.Server(ctx, m.ServerID)
-	if err != nil && !scalelite.IsNotFound(err) {
-		return nil, nil, fmt.Errorf("server %s of meeting %s: %w", m.ServerID, m.MeetingID, err)
-	}
-	if err != nil || !scalelite.ServerKeepsMeetings(srv) {
-		moved, to, err := h.meetings.Recover(ctx, m, scalelite.RecoverRequestFor(m, h.cfg.LoadMinUserCount))
-		if err != nil {
-			h.logger.WarnContext(ctx, "dial-in: the meeting's server is out of service and the meeting could not be moved",
-				"meeting_id", m.MeetingID, "server_id", m.ServerID, "error", err)
-			return nil, nil, nil
-		}
-		m, srv = moved, to
+		return nil, nil, err
 	}
 	if sipHost(srv.URL) == "" {
 		h.logger.ErrorContext(ctx, "dial-in: the meeting's server has no usable host name", "server_id", srv.ID)

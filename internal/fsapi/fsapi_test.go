@@ -77,8 +77,13 @@ func newFSEnv(t *testing.T, store *db.DB, cfg Config) *fsEnv {
 	setOnline(t, store, "live", true)
 	timeouts := bbb.Timeouts{Connect: 2 * time.Second, Response: 2 * time.Second}
 	backend := bbb.NewBackend(bbb.NewClient(bbb.SHA256, timeouts), timeouts)
-	meetings := scalelite.NewMeetingService(store, backend, nil, time.Now, slog.New(slog.DiscardHandler))
-	h := New(cfg, store, meetings, nil)
+	meetings, err := scalelite.NewMeetingService(scalelite.MeetingPolicy{}, scalelite.MeetingServiceDeps{
+		Store: store, Backend: backend, Logger: slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := New(cfg, meetings, nil)
 	mux := http.NewServeMux()
 	mux.Handle("POST "+Path, h)
 	ts := httptest.NewServer(mux)
@@ -88,26 +93,18 @@ func newFSEnv(t *testing.T, store *db.DB, cfg Config) *fsEnv {
 
 func setOnline(t *testing.T, store *db.DB, id string, online bool) {
 	t.Helper()
-	if err := store.RecordPoll(context.Background(), id, scalelite.PollResult{Time: time.Now(), Online: online}); err != nil {
+	if _, err := store.RecordPoll(context.Background(), id, scalelite.PollResult{Time: time.Now(), Online: online}); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// place places a meeting on server (the only one enabled and online while placing).
+// place places a meeting on server.
 func (e *fsEnv) place(meetingID, server string) *scalelite.Meeting {
 	e.t.Helper()
 	req := scalelitetest.PlaceRequest(meetingID, "")
 	req.Meeting.CreateQuery = "meetingID=" + url.QueryEscape(meetingID) + "&name=Room&dialNumber=%2B1-555-0100"
-	req.Select = func(cands []*scalelite.Server) (*scalelite.Server, string, error) {
-		for _, c := range cands {
-			if c.ID == server {
-				return c, "{}", nil
-			}
-		}
-		return nil, "", scalelite.Errorf(scalelite.EUNAVAILABLE, "no server %s", server)
-	}
 	setOnline(e.t, e.store, server, true)
-	res, err := e.store.PlaceMeeting(context.Background(), req)
+	res, err := scalelitetest.PlaceOn(context.Background(), e.store, req, server)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -159,7 +156,7 @@ func (e *fsEnv) dial(fields map[string]string) []byte {
 }
 
 func testConfig() Config {
-	return Config{Password: password, Realm: "sl.example.com", MaxDuration: 90, MinDigits: 5, MaxDigits: 10, LoadMinUserCount: 15}
+	return Config{Password: password, Realm: "sl.example.com", MaxDuration: 90, MinDigits: 5, MaxDigits: 10}
 }
 
 func TestAuthentication(t *testing.T) {

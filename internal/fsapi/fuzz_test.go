@@ -2,6 +2,7 @@ package fsapi
 
 import (
 	"context"
+	"log/slog"
 	"regexp"
 	"slices"
 	"strings"
@@ -170,11 +171,16 @@ func FuzzDialPlan(f *testing.F) {
 	ctx := context.Background()
 	scalelitetest.CreateServers(f, store, "bbb1")
 	req := scalelitetest.PlaceRequest(`m-${system(id)}\'$$\\`, "")
-	req.VoiceBridges = func() []string { return []string{"123456789"} }
+	req.VoiceBridges = scalelite.VoiceBridgeRequest{Keep: "123456789"}
 	if _, err := store.PlaceMeeting(ctx, req); err != nil {
 		f.Fatal(err)
 	}
-	h := New(Config{Password: "", MaxDuration: 60, MinDigits: 5, MaxDigits: 10}, store, noRecovery{}, nil)
+	meetings, err := scalelite.NewMeetingService(scalelite.MeetingPolicy{}, scalelite.MeetingServiceDeps{
+		Store: store, Backend: noBackend{}, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		f.Fatal(err)
+	}
+	h := New(Config{Password: "", MaxDuration: 60, MinDigits: 5, MaxDigits: 10}, meetings, nil)
 
 	f.Add("dialplan", "5551234", "", "Alice", "", "", "")
 	f.Add("dialplan", "5551234", "123456789", "5554321", "false", "true", "")
@@ -207,8 +213,21 @@ func FuzzBridge(f *testing.F) {
 	})
 }
 
-type noRecovery struct{}
+// noBackend is a BBB server that is never reached (the fuzzed meeting's server is healthy).
+type noBackend struct{}
 
-func (noRecovery) Recover(context.Context, *scalelite.Meeting, scalelite.RecoverRequest) (*scalelite.Meeting, *scalelite.Server, error) {
-	return nil, nil, scalelite.Errorf(scalelite.EUNAVAILABLE, "no recovery in this test")
+var errNoBackend = scalelite.Errorf(scalelite.EUNAVAILABLE, "no BBB server in this test")
+
+func (noBackend) Call(context.Context, *scalelite.Server, string, scalelite.Params, []byte) ([]byte, error) {
+	return nil, errNoBackend
 }
+func (noBackend) MeetingRunning(context.Context, *scalelite.Server, string) (bool, error) {
+	return false, errNoBackend
+}
+func (noBackend) EndMeeting(context.Context, *scalelite.Server, string, string) error {
+	return errNoBackend
+}
+func (noBackend) ListMeetings(context.Context, *scalelite.Server) ([]scalelite.ListedMeeting, error) {
+	return nil, errNoBackend
+}
+func (noBackend) JoinURL(*scalelite.Server, scalelite.Params) string { return "" }

@@ -62,3 +62,7 @@ func (db *DB) BoundInTx(ctx context.Context, id, url, secret, newSecret string) 
 	})
 	return got, err
 }
+
+// SetPlacementHook runs hook in the placement transaction before each request is applied (nil
+// removes it). Set it before the first placement.
+func (db *DB) SetPlacementHook(hook func(meetingID string)) { db.applyHook = hook }

@@ -38,8 +38,8 @@ func newLogger(w io.Writer, c config.Log) *slog.Logger {
 }
 
 // loadConfig reads the configuration and the logger it asks for.
-func (e *env) loadConfig(getenv func(string) string) (*config.Config, *slog.Logger, error) {
-	cfg, err := config.Load(getenv)
+func (e *env) loadConfig(lookup func(string) (string, bool)) (*config.Config, *slog.Logger, error) {
+	cfg, err := config.LoadLookup(lookup)
 	if err != nil {
 		return nil, nil, fmt.Errorf("configuration:\n  %s", strings.ReplaceAll(err.Error(), "\n", "\n  "))
 	}
@@ -75,6 +75,7 @@ type app struct {
 	tokens   scalelite.TokenStore
 	registry *prometheus.Registry
 	recs     *recordingsKit                   // built on first use by recordings()
+	svc      *services                        // built on first use by services()
 	keys     *scalelite.APIKeyService         // built on first use by apiKeys()
 	leases   map[config.Role]*scalelite.Lease // of the singleton roles this process runs (leases.go)
 	closers  []func()                         // run in reverse order by close

@@ -26,6 +26,7 @@ type MeetingResolver interface {
 
 	ModeratorPw(ctx context.Context, obj *scalelite.Meeting) (*string, error)
 	AttendeePw(ctx context.Context, obj *scalelite.Meeting) (*string, error)
+	DialNumber(ctx context.Context, obj *scalelite.Meeting) (*string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -419,6 +420,29 @@ func (ec *executionContext) _Meeting_attendeePW(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Meeting_attendeePW(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Meeting", field, true, true, "String")
+}
+
+func (ec *executionContext) _Meeting_dialNumber(ctx context.Context, field graphql.CollectedField, obj *scalelite.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_dialNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Meeting().DialNumber(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_dialNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Meeting", field, true, true, "String")
 }
 
@@ -817,6 +841,12 @@ func (ec *executionContext) _Meeting(ctx context.Context, sel ast.SelectionSet, 
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Meeting_attendeePW(ctx, field, obj)
+				})
+		case "dialNumber":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Meeting_dialNumber(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -98,9 +98,19 @@ type ComplexityRoot struct {
 		Key    func(childComplexity int) int
 	}
 
+	DialInSettings struct {
+		Authenticated      func(childComplexity int) int
+		MaxDurationMinutes func(childComplexity int) int
+		Path               func(childComplexity int) int
+		PinMaxDigits       func(childComplexity int) int
+		PinMinDigits       func(childComplexity int) int
+		VoiceBridgeLength  func(childComplexity int) int
+	}
+
 	Meeting struct {
 		AttendeePw  func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
+		DialNumber  func(childComplexity int) int
 		EndedAt     func(childComplexity int) int
 		MeetingID   func(childComplexity int) int
 		MissedPolls func(childComplexity int) int
@@ -191,6 +201,7 @@ type ComplexityRoot struct {
 		APIKeys       func(childComplexity int) int
 		AuditLog      func(childComplexity int, first *int, after *string) int
 		ClusterStatus func(childComplexity int) int
+		DialIn        func(childComplexity int) int
 		Meeting       func(childComplexity int, meetingID string) int
 		Meetings      func(childComplexity int, filter *model.MeetingFilter, first *int, after *string) int
 		Recording     func(childComplexity int, recordID string) int
@@ -576,6 +587,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreatedApiKey.Key(childComplexity), true
 
+	case "DialInSettings.authenticated":
+		if e.ComplexityRoot.DialInSettings.Authenticated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DialInSettings.Authenticated(childComplexity), true
+	case "DialInSettings.maxDurationMinutes":
+		if e.ComplexityRoot.DialInSettings.MaxDurationMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DialInSettings.MaxDurationMinutes(childComplexity), true
+	case "DialInSettings.path":
+		if e.ComplexityRoot.DialInSettings.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DialInSettings.Path(childComplexity), true
+	case "DialInSettings.pinMaxDigits":
+		if e.ComplexityRoot.DialInSettings.PinMaxDigits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DialInSettings.PinMaxDigits(childComplexity), true
+	case "DialInSettings.pinMinDigits":
+		if e.ComplexityRoot.DialInSettings.PinMinDigits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DialInSettings.PinMinDigits(childComplexity), true
+	case "DialInSettings.voiceBridgeLength":
+		if e.ComplexityRoot.DialInSettings.VoiceBridgeLength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DialInSettings.VoiceBridgeLength(childComplexity), true
+
 	case "Meeting.attendeePW":
 		if e.ComplexityRoot.Meeting.AttendeePw == nil {
 			break
@@ -588,6 +636,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Meeting.CreatedAt(childComplexity), true
+	case "Meeting.dialNumber":
+		if e.ComplexityRoot.Meeting.DialNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.DialNumber(childComplexity), true
 	case "Meeting.endedAt":
 		if e.ComplexityRoot.Meeting.EndedAt == nil {
 			break
@@ -1085,6 +1139,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ClusterStatus(childComplexity), true
+	case "Query.dialIn":
+		if e.ComplexityRoot.Query.DialIn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.DialIn(childComplexity), true
 
 	case "Query.meeting":
 		if e.ComplexityRoot.Query.Meeting == nil {
@@ -2040,6 +2100,43 @@ extend type Query {
   auditLog(first: Int = 50, after: String): AuditEntryConnection!
 }
 `, BuiltIn: false},
+	{Name: "../schema/dialin.graphqls", Input: `# Dial-in by telephone: FreeSWITCH asks POST /fsapi how to route a call (docs/dial-in.md).
+
+extend type Meeting {
+  """
+  The dial-in phone number the meeting was created with: the create's dialNumber parameter
+  as stored (after the operator's and the tenant's defaults and overrides), null when none.
+  Callers enter the voiceBridge as PIN; a breakout room's PIN is its meeting's plus one digit.
+  """
+  dialNumber: String
+}
+
+"""
+How telephone callers reach meetings: the FreeSWITCH dial-plan endpoint's settings.
+"""
+type DialInSettings {
+  "Path of the dial-plan endpoint that FreeSWITCH's mod_xml_curl posts to."
+  path: String!
+  """
+  Whether requests must authenticate (HTTP Basic as user fsapi with FSAPI_PASSWORD, by default
+  the first LOADBALANCER_SECRET); false when FSAPI_PASSWORD is set but empty.
+  """
+  authenticated: Boolean!
+  "FSAPI_MAX_DURATION: minutes after which a call is hung up; 0 means no limit."
+  maxDurationMinutes: Int!
+  "VOICE_BRIDGE_MIN: the fewest digits the PIN prompt accepts."
+  pinMinDigits: Int!
+  "VOICE_BRIDGE_MAX: the most digits the PIN prompt accepts."
+  pinMaxDigits: Int!
+  "VOICE_BRIDGE_LEN: the digits of the voice bridges (PINs) given to new meetings."
+  voiceBridgeLength: Int!
+}
+
+extend type Query {
+  "The dial-in settings (any key)."
+  dialIn: DialInSettings!
+}
+`, BuiltIn: false},
 	{Name: "../schema/meeting.graphqls", Input: `# Meetings placed by the balancer.
 
 """
@@ -2447,12 +2544,45 @@ extend type Mutation {
 	{Name: "../schema/subscription.graphqls", Input: `# Live events. Events from every instance reach every subscriber (Redis pub/sub); a subscriber
 # that falls too far behind is disconnected rather than slowing anyone down.
 
+"What happened to a server."
+enum ServerEventType {
+  "A poll of the server (serverLoad only)."
+  POLLED
+  "The poller saw the server come back."
+  ONLINE
+  "The poller declared the server offline: its meetings are recovered elsewhere on their next create or join."
+  OFFLINE
+  "A call on the request path could not reach the server (passive health): it takes no new meetings until it answers again or a poll finds it healthy."
+  SUSPECT
+  "Enabled, cordoned or disabled, by an operator or when a cordoned server drained."
+  STATE_CHANGED
+  "Disabled with its meetings ended on BBB (kept recoverable)."
+  PANICKED
+  ADDED
+  UPDATED
+  REMOVED
+}
+
+"What happened to a meeting."
+enum MeetingEventType {
+  "A new meeting was created on the server it was placed on (followed by PLACED)."
+  CREATED
+  "A meeting was placed on a server: new, or moved by a create because its server left service or it no longer ran on its cordoned server. detail explains the choice."
+  PLACED
+  "A meeting whose server left service was re-created on another server by a join or create (detail: from which server)."
+  RECOVERED
+  "A panic ended the meeting on BBB; it stays recoverable on its next create or join."
+  CLEARED
+  "The meeting ended: by the BBB API, GraphQL, the admin API, the CLI, or the poller (no longer listed by its server, or not recovered in time)."
+  ENDED
+}
+
 """
 A server's public state at one moment.
 """
 type ServerLoad {
-  "What happened: polled, state-changed, online, offline, panicked, added, updated, removed, ..."
-  type: String!
+  "What happened."
+  type: ServerEventType!
   time: Time!
   id: ID!
   url: String!
@@ -2466,8 +2596,7 @@ type ServerLoad {
 }
 
 type ServerEvent {
-  "state-changed, panicked, online, offline, added, updated, removed, ..."
-  type: String!
+  type: ServerEventType!
   time: Time!
   serverId: ID!
   "The server's state after the event, when known."
@@ -2476,8 +2605,7 @@ type ServerEvent {
 }
 
 type MeetingEvent {
-  "created, placed, recovered, ended, ..."
-  type: String!
+  type: MeetingEventType!
   time: Time!
   meetingID: String!
   serverId: ID
@@ -2710,6 +2838,24 @@ func (ec *executionContext) childFields_CreatedApiKey(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type CreatedApiKey", field.Name)
 }
 
+func (ec *executionContext) childFields_DialInSettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "path":
+		return ec.fieldContext_DialInSettings_path(ctx, field)
+	case "authenticated":
+		return ec.fieldContext_DialInSettings_authenticated(ctx, field)
+	case "maxDurationMinutes":
+		return ec.fieldContext_DialInSettings_maxDurationMinutes(ctx, field)
+	case "pinMinDigits":
+		return ec.fieldContext_DialInSettings_pinMinDigits(ctx, field)
+	case "pinMaxDigits":
+		return ec.fieldContext_DialInSettings_pinMaxDigits(ctx, field)
+	case "voiceBridgeLength":
+		return ec.fieldContext_DialInSettings_voiceBridgeLength(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DialInSettings", field.Name)
+}
+
 func (ec *executionContext) childFields_Meeting(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "meetingID":
@@ -2744,6 +2890,8 @@ func (ec *executionContext) childFields_Meeting(ctx context.Context, field graph
 		return ec.fieldContext_Meeting_moderatorPW(ctx, field)
 	case "attendeePW":
 		return ec.fieldContext_Meeting_attendeePW(ctx, field)
+	case "dialNumber":
+		return ec.fieldContext_Meeting_dialNumber(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Meeting", field.Name)
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/scalelite-go/scalelite/internal/bbb"
+	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
 // TestTransportErrorsCarryNoQuery: whatever breaks, the error (and a log line of it) names the
@@ -21,7 +22,7 @@ import (
 func TestTransportErrorsCarryNoQuery(t *testing.T) {
 	srv := startSim(t)
 	const modPW, attPW = "mod-pw-5f2a9c", "att-pw-81be3d"
-	params := bbb.Params{{Key: "meetingID", Value: "room-1"}, {Key: "moderatorPW", Value: modPW}, {Key: "attendeePW", Value: attPW}}
+	params := scalelite.Params{{Key: "meetingID", Value: "room-1"}, {Key: "moderatorPW", Value: modPW}, {Key: "attendeePW", Value: attPW}}
 
 	// A listener that accepts and closes at once: the connection breaks mid-request.
 	resetLn, err := net.Listen("tcp", "127.0.0.1:0")

@@ -27,6 +27,8 @@ type Config struct {
 	Poller     Poller
 	Recordings Recordings
 	Admin      Admin
+	DialIn     DialIn
+	Pages      Pages
 }
 
 // HTTP configures the listener and the edge of the api role.
@@ -123,6 +125,8 @@ type API struct {
 	OverrideJoinParams     []Param
 	CreateExcludeParams    []string
 	JoinExcludeParams      []string
+	// RequestTimeout (API_REQUEST_TIMEOUT, seconds, ours) is the deadline of each BBB API call.
+	RequestTimeout time.Duration
 }
 
 // Poller configures the poller role.
@@ -175,7 +179,10 @@ type Admin struct {
 // Load reads the configuration through getenv (os.Getenv in production). It reports every bad
 // variable at once, each error naming its variable.
 func Load(getenv func(string) string) (*Config, error) {
-	r := &reader{getenv: getenv}
+	return load(&reader{getenv: getenv})
+}
+
+func load(r *reader) (*Config, error) {
 	c := &Config{}
 	c.Roles = r.roles("SCALELITE_ROLES", "api,poller,importer")
 	c.Log = Log{Level: r.logLevel("LOG_LEVEL", slog.LevelInfo), Format: r.oneOf("LOG_FORMAT", "text", "text", "json")}
@@ -231,10 +238,13 @@ func Load(getenv func(string) string) (*Config, error) {
 		OverrideJoinParams:     r.params("OVERRIDE_JOIN_PARAMS"),
 		CreateExcludeParams:    r.names("CREATE_EXCLUDE_PARAMS"),
 		JoinExcludeParams:      r.names("JOIN_EXCLUDE_PARAMS"),
+		RequestTimeout:         r.positiveSeconds("API_REQUEST_TIMEOUT", 20),
 	}
 	if c.API.VoiceBridgeLen > 18 {
 		r.fail("VOICE_BRIDGE_LEN", "%d is too long (at most 18 digits)", c.API.VoiceBridgeLen)
 	}
+	c.DialIn = r.dialIn(c.API)
+	c.Pages = r.pages()
 
 	c.Poller = Poller{
 		Interval:           r.positiveSeconds("POLL_INTERVAL", 60),

@@ -8,19 +8,19 @@ import (
 )
 
 // paramsOf reads "k=v&k2=v2" without decoding (a bare key has no "=").
-func paramsOf(s string) scalelite.CallParams {
-	var out scalelite.CallParams
+func paramsOf(s string) scalelite.Params {
+	var out scalelite.Params
 	for _, item := range strings.Split(s, "&") {
 		if item == "" {
 			continue
 		}
 		k, v, ok := strings.Cut(item, "=")
-		out = append(out, scalelite.CallParam{Key: k, Value: v, Bare: !ok})
+		out = append(out, scalelite.Param{Key: k, Value: v, Bare: !ok})
 	}
 	return out
 }
 
-func repeatsAKey(p scalelite.CallParams) bool {
+func repeatsAKey(p scalelite.Params) bool {
 	seen := map[string]bool{}
 	for _, kv := range p {
 		if seen[kv.Key] {
@@ -54,7 +54,7 @@ func FuzzMerge(f *testing.F) {
 			t.Fatalf("merged parameters repeat a key: %+v", out)
 		}
 		want := func(key string) (string, bool) {
-			sources := []scalelite.CallParams{tp.Overrides, pp.Overrides, sent, tp.Defaults, pp.Defaults}
+			sources := []scalelite.Params{tp.Overrides, pp.Overrides, sent, tp.Defaults, pp.Defaults}
 			if key == scalelite.ParamServerTag {
 				sources = sources[2:3] // resolved apart (ServerTag), only the client's is passed on
 			}
@@ -66,7 +66,7 @@ func FuzzMerge(f *testing.F) {
 			return "", false
 		}
 		keys := map[string]bool{}
-		for _, src := range []scalelite.CallParams{sent, pp.Defaults, pp.Overrides, tp.Defaults, tp.Overrides} {
+		for _, src := range []scalelite.Params{sent, pp.Defaults, pp.Overrides, tp.Defaults, tp.Overrides} {
 			for _, kv := range src {
 				keys[kv.Key] = true
 			}
@@ -89,7 +89,7 @@ func FuzzMerge(f *testing.F) {
 // lastValue is the last value of key in p ("" for a bare key): an operator's list that repeats a
 // key means its last value, as Scalelite reads DEFAULT_CREATE_PARAMS (Ruby's to_h). Client lists
 // (which may not repeat keys) and the merged list have one value per key.
-func lastValue(p scalelite.CallParams, key string) (v string, ok bool) {
+func lastValue(p scalelite.Params, key string) (v string, ok bool) {
 	for _, kv := range p {
 		if kv.Key == key {
 			v, ok = kv.Value, true

@@ -54,7 +54,7 @@ func pgOutage(t *testing.T, name string, outage time.Duration, fault, repair fun
 			mu.Lock()
 			out.joins++
 			if !ok {
-				out.joinsFailed = append(out.joinsFailed, fmt.Sprintf("%s after %.1fs: %s", id, ans.took.Seconds(), why))
+				out.joinsFailed = append(out.joinsFailed, fmt.Sprintf("%s after %.1fs: %s", id, ans.took.Seconds(), oneLine(why)))
 			}
 			mu.Unlock()
 		}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // Config is the server's section of the configuration.
@@ -101,16 +100,8 @@ func New(cfg Config, deps Deps) (h http.Handler, err error) {
 		}
 	}()
 
-	health := &health{checks: deps.Checks, logger: logger}
-	engine.GET("/healthz", health.live)
-	engine.HEAD("/healthz", health.live)
-	engine.GET("/readyz", health.ready)
-	engine.HEAD("/readyz", health.ready)
-	engine.GET("/health_check", health.scalelite)
-	engine.HEAD("/health_check", health.scalelite)
-	engine.Any("/", health.scalelite)
-	metricsHandler := promhttp.HandlerFor(deps.Registry, promhttp.HandlerOpts{Registry: deps.Registry})
-	engine.GET("/metrics", gin.WrapH(metricsHandler))
+	registerHealth(engine, deps, logger)
+	engine.Any("/", (&health{checks: deps.Checks, logger: logger}).scalelite)
 
 	if deps.BBBAPI != nil {
 		deps.BBBAPI(engine)

@@ -104,6 +104,9 @@ func recordingsConfig(c config.Recordings) recordings.Config {
 type role struct {
 	name string
 	run  func(ctx context.Context) error
+	// stopsAtOnce jobs (the lease holders: poller, importer) stop as soon as shutdown begins,
+	// so a standby takes their lease over at once; the others stop after HTTP has drained.
+	stopsAtOnce bool
 }
 
 // newPoller builds the poller role with its own BBB client.
@@ -159,7 +162,7 @@ func (a *app) newImporter() []role {
 	im := recordings.NewImporter(recordingsConfig(a.cfg.Recordings), recordings.ImporterDeps{
 		Store: a.store, Files: k.files, Locker: a.locker, Publisher: a.pub, Notifier: k.notifier, Logger: a.logger,
 	})
-	return []role{{name: "importer", run: im.Run}, {name: "recording-ready callbacks", run: k.notifier.Run}}
+	return []role{{name: "importer", run: im.Run, stopsAtOnce: true}, {name: "recording-ready callbacks", run: k.notifier.Run}}
 }
 
 // api is the api role: the HTTP handler and its background jobs.

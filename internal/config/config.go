@@ -41,6 +41,9 @@ type HTTP struct {
 	URLHost string
 	// AllowSubdomains is true when multitenancy is on: every subdomain of URLHost is allowed.
 	AllowSubdomains bool
+	// MetricsAddr (METRICS_BIND) is the host:port of the metrics and health listener every role
+	// can open (/metrics, /healthz, /readyz); "" opens none.
+	MetricsAddr string
 }
 
 // Log configures the process logger.
@@ -183,6 +186,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		TrustedProxies:  r.proxies("TRUSTED_PROXIES"),
 		URLHost:         urlHost,
 		AllowSubdomains: multitenancy,
+		MetricsAddr:     r.hostPort("METRICS_BIND"),
 	}
 
 	dataDir := r.str("SCALELITE_DATA_DIR", "./data")

@@ -171,6 +171,23 @@ func (r *reader) listenAddr(bindName, portName string, defPort int) string {
 	return net.JoinHostPort(host, port)
 }
 
+// hostPort reads an optional listen address: host:port, :port or a bare port ("" when unset).
+func (r *reader) hostPort(name string) string {
+	v := r.trimmed(name)
+	if v == "" {
+		return ""
+	}
+	if _, err := strconv.Atoi(v); err == nil {
+		v = ":" + v
+	}
+	host, p, err := net.SplitHostPort(v)
+	if n, perr := strconv.Atoi(p); err != nil || perr != nil || n < 0 || n > 65535 {
+		r.fail(name, "%q is not host:port, :port or a port", v)
+		return ""
+	}
+	return net.JoinHostPort(host, p)
+}
+
 // defaultTrustedProxies are Rails' defaults: loopback and private networks.
 var defaultTrustedProxies = []string{"127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"}
 

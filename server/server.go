@@ -69,6 +69,11 @@ const OutcomeKey = "outcome"
 // matched by "/bigbluebutton/api/*action". Keep the set of values small (known routes only).
 const RouteKey = "route"
 
+// TenantKey is the gin context key under which a handler stores the name of the tenant a request
+// was authenticated for (multitenancy), the tenant label of the request metrics. Set it only
+// for tenants that exist, so the label's values stay bounded.
+const TenantKey = "tenant"
+
 // RequestIDKey is the gin context key holding the request id.
 const RequestIDKey = "request_id"
 

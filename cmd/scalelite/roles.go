@@ -161,6 +161,7 @@ func (a *app) newImporter() []role {
 	k := a.recordings()
 	im := recordings.NewImporter(recordingsConfig(a.cfg.Recordings), recordings.ImporterDeps{
 		Store: a.store, Files: k.files, Locker: a.locker, Publisher: a.pub, Notifier: k.notifier, Logger: a.logger,
+		Registerer: a.registry,
 	})
 	return []role{{name: "importer", run: im.Run, stopsAtOnce: true}, {name: "recording-ready callbacks", run: k.notifier.Run}}
 }

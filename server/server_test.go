@@ -475,3 +475,18 @@ func TestReadyzJSONShape(t *testing.T) {
 		t.Errorf("readyz without checks = %s (%v)", body, err)
 	}
 }
+
+func TestReadinessCollector(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(NewReadinessCollector([]Check{
+		{Name: "database", Check: func(context.Context) error { return nil }},
+		{Name: "redis", Check: func(context.Context) error { return errors.New("down") }},
+	}, slog.New(slog.DiscardHandler)))
+	ts, _ := newTestServer(t, Config{}, Deps{Registry: reg})
+	_, body := get(t, ts.URL+"/metrics", nil)
+	for _, want := range []string{`scalelite_readiness_check{check="database"} 1`, `scalelite_readiness_check{check="redis"} 0`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+}

@@ -92,6 +92,7 @@ func startInstance(ctx context.Context, cfg *config.Config, roles config.Roles, 
 	if err := a.migrate(ctx); err != nil {
 		return nil, err
 	}
+	a.registry.MustRegister(server.NewReadinessCollector(a.checks(), logger))
 	if !cfg.Recordings.Disabled && (roles.Has(config.RoleImporter) || roles.Has(config.RoleAPI)) {
 		makeRecordingDirs(cfg.Recordings, logger)
 	}

@@ -7,6 +7,8 @@ import (
 	"io"
 
 	"github.com/urfave/cli/v3"
+
+	"github.com/scalelite-go/scalelite/internal/config"
 )
 
 // env is what every command may use of the outside world. Commands never read os.Getenv,
@@ -16,6 +18,32 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// processEnv is the process environment alone; getenv adds the environment file's values
+	// (envFile, when one is used) under it.
+	processEnv func(string) string
+	envFile    string
+}
+
+// useEnvFile layers the environment file (--env-file or SCALELITE_ENV_FILE) under the process
+// environment, so every command reads the same settings as serve; reloadEnvFile reads it again.
+func (e *env) useEnvFile(path string) error {
+	if path == "" {
+		path = e.processEnv(config.EnvFileVar)
+	}
+	if path == "" {
+		return nil
+	}
+	e.envFile = path
+	return e.reloadEnvFile()
+}
+
+func (e *env) reloadEnvFile() error {
+	vals, err := config.ReadEnvFile(e.envFile)
+	if err != nil {
+		return err
+	}
+	e.getenv = config.Layered(e.processEnv, vals)
+	return nil
 }
 
 // usageError marks bad command-line input (exit status 2).
@@ -42,12 +70,21 @@ func exitCode(err error) int {
 // run executes the command line args (args[0] is the program name). Errors are printed to
 // stderr and returned.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	e := &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	e := &env{getenv: getenv, processEnv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
 	root := &cli.Command{
 		Name:            "scalelite",
 		Usage:           "a Scalelite-compatible BigBlueButton load balancer",
 		Description:     "Configuration comes from environment variables (see docs/configuration.md).",
 		Commands:        commands(e),
+		Flags: []cli.Flag{&cli.StringFlag{Name: "env-file", Usage: "read settings from this file of KEY=VALUE lines, under the environment (default: " + config.EnvFileVar + ")"}},
+		Before: func(ctx context.Context, cmd *cli.Command) (context.Context, error) {
+			return ctx, e.useEnvFile(cmd.String("env-file"))
+		},
+		EnableShellCompletion: true,
+		ConfigureShellCompletionCommand: func(c *cli.Command) {
+			c.Hidden = false
+			c.Usage = "print the shell completion script: scalelite completion bash|zsh|fish"
+		},
 		Reader:          stdin,
 		Writer:          stdout,
 		ErrWriter:       stderr,

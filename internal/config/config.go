@@ -174,7 +174,14 @@ type Admin struct {
 // Load reads the configuration through getenv (os.Getenv in production). It reports every bad
 // variable at once, each error naming its variable.
 func Load(getenv func(string) string) (*Config, error) {
-	r := &reader{getenv: getenv}
+	_, c, err := Inspect(getenv)
+	return c, err
+}
+
+// Inspect is Load that also returns every variable it read, in order, with its value and
+// default ('scalelite config check').
+func Inspect(getenv func(string) string) ([]Variable, *Config, error) {
+	r := newReader(getenv)
 	c := &Config{}
 	c.Roles = r.roles("SCALELITE_ROLES", "api,poller,importer")
 	c.Log = Log{Level: r.logLevel("LOG_LEVEL", slog.LevelInfo), Format: r.oneOf("LOG_FORMAT", "text", "text", "json")}
@@ -191,7 +198,8 @@ func Load(getenv func(string) string) (*Config, error) {
 
 	dataDir := r.str("SCALELITE_DATA_DIR", "./data")
 	c.Database = Database{DataDir: dataDir, AutoMigrate: r.boolean("AUTO_MIGRATE", true)}
-	if dsn := r.str("DATABASE_URL", ""); dsn == "" {
+	r.def("DATABASE_URL", "sqlite:"+filepath.Join(dataDir, "scalelite.db"))
+	if dsn := r.getenv("DATABASE_URL"); dsn == "" {
 		c.Database.URL = "sqlite:" + filepath.Join(dataDir, "scalelite.db")
 		c.Database.IsDefault = true
 	} else {
@@ -268,9 +276,9 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 
 	if err := errors.Join(r.errs...); err != nil {
-		return nil, err
+		return r.vars, nil, err
 	}
-	return c, nil
+	return r.vars, c, nil
 }
 
 // ValidateFor checks the settings the given roles cannot run without. Load has already checked

@@ -90,7 +90,10 @@ func pollCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			bar := o.e.progress()
+			bar.show("polling every server (each answers within %s)...", o.cfg.BBB.ConnectTimeout+o.cfg.BBB.ResponseTimeout)
 			res, err := p.Round(ctx)
+			bar.done()
 			if err != nil {
 				return err
 			}

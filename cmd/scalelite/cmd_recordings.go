@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"time"
 

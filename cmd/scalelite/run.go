@@ -72,11 +72,11 @@ func exitCode(err error) int {
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	e := &env{getenv: getenv, processEnv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
 	root := &cli.Command{
-		Name:            "scalelite",
-		Usage:           "a Scalelite-compatible BigBlueButton load balancer",
-		Description:     "Configuration comes from environment variables (see docs/configuration.md).",
-		Commands:        commands(e),
-		Flags: []cli.Flag{&cli.StringFlag{Name: "env-file", Usage: "read settings from this file of KEY=VALUE lines, under the environment (default: " + config.EnvFileVar + ")"}},
+		Name:        "scalelite",
+		Usage:       "a Scalelite-compatible BigBlueButton load balancer",
+		Description: "Configuration comes from environment variables (see docs/configuration.md).",
+		Commands:    commands(e),
+		Flags:       []cli.Flag{&cli.StringFlag{Name: "env-file", Usage: "read settings from this file of KEY=VALUE lines, under the environment (default: " + config.EnvFileVar + ")"}},
 		Before: func(ctx context.Context, cmd *cli.Command) (context.Context, error) {
 			return ctx, e.useEnvFile(cmd.String("env-file"))
 		},

@@ -15,7 +15,14 @@ import (
 func presentationArchive(t testing.TB, recordID, meetingID string, webcams io.Reader, webcamsSize int64) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
+	writePresentationArchive(t, &buf, recordID, meetingID, webcams, webcamsSize)
+	return buf.Bytes()
+}
+
+// writePresentationArchive writes presentationArchive's archive to w.
+func writePresentationArchive(t testing.TB, w io.Writer, recordID, meetingID string, webcams io.Reader, webcamsSize int64) {
+	t.Helper()
+	tw := tar.NewWriter(w)
 	dir := "presentation/" + recordID + "/"
 	metadata := fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?>
 <recording>
@@ -58,5 +65,4 @@ func presentationArchive(t testing.TB, recordID, meetingID string, webcams io.Re
 	if err := tw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	return buf.Bytes()
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/scalelite-go/scalelite/internal/bbb"
@@ -79,6 +80,7 @@ type Deps struct {
 // Handler serves the BBB API.
 type Handler struct {
 	cfg      Config
+	secrets  atomic.Pointer[[]string] // cfg.Secrets, replaced by SetSecrets
 	store    Store
 	client   *bbb.Client
 	backend  *bbb.Backend
@@ -131,9 +133,16 @@ func New(cfg Config, deps Deps) (*Handler, error) {
 		cache:    newJoinCache(cfg.JoinCacheTTL),
 		recs:     deps.Recordings,
 	}
+	h.secrets.Store(&cfg.Secrets)
 	h.actions = h.routes()
 	return h, nil
 }
+
+// SetSecrets replaces the balancer's own secrets (Config.Secrets) while serving: a
+// configuration reload (SIGHUP).
+func (h *Handler) SetSecrets(secrets []string) { h.secrets.Store(&secrets) }
+
+func (h *Handler) secretList() []string { return *h.secrets.Load() }
 
 // Backend returns the scalelite.Backend the handler uses (for services wired in cmd).
 func (h *Handler) Backend() *bbb.Backend { return h.backend }

@@ -122,7 +122,7 @@ func (h *Handler) parseRequest(c *gin.Context, name string, a action) (*apiReque
 		}
 		return req, nil
 	}
-	secrets := h.cfg.Secrets
+	secrets := h.secretList()
 	if h.cfg.Multitenancy {
 		t, err := h.tenant(r.Context(), req.Host)
 		if err != nil {

@@ -148,6 +148,7 @@ func (a *app) recordings() *recordingsKit {
 	k.notifier = recordings.NewNotifier(recordings.NotifierConfig{
 		Secrets: a.cfg.API.Secrets, Algorithms: a.cfg.BBB.ChecksumAlgorithms,
 	}, a.store, nil, a.logger)
+	a.onReload = append(a.onReload, func(c *config.Config) { k.notifier.SetSecrets(c.API.Secrets) })
 	a.recs = k
 	return k
 }
@@ -185,6 +186,7 @@ func (a *app) newAPI() (*api, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bbb api: %w", err)
 	}
+	a.onReload = append(a.onReload, func(c *config.Config) { facade.SetSecrets(c.API.Secrets) })
 	deps := server.Deps{
 		Logger:   a.logger,
 		Registry: a.registry,

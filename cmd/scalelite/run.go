@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 
 	"github.com/urfave/cli/v3"
 
@@ -22,6 +23,7 @@ type env struct {
 	// (envFile, when one is used) under it.
 	processEnv func(string) string
 	envFile    string
+	logLevel   *slog.LevelVar // the level of loadConfig's logger, changed by a reload
 }
 
 // useEnvFile layers the environment file (--env-file or SCALELITE_ENV_FILE) under the process

@@ -25,7 +25,9 @@ func serveCommand(e *env) *cli.Command {
   poller    polls the BBB servers (one active per cluster)
   importer  imports recordings from RECORDING_SPOOL_DIR (one active per cluster)
 Pending database migrations are applied on start (AUTO_MIGRATE=false turns that off).
-Configuration comes from environment variables; see docs/configuration.md.`,
+Configuration comes from environment variables, over SCALELITE_ENV_FILE; see
+docs/configuration.md. SIGHUP (systemctl reload) reads it again and applies LOG_LEVEL,
+LOADBALANCER_SECRET, LOADBALANCER_SECRETS and ADMIN_API_KEY without a restart.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "roles", Usage: "comma-separated roles to run (default: SCALELITE_ROLES, or api,poller,importer)"},
 		},
@@ -58,6 +60,7 @@ Configuration comes from environment variables; see docs/configuration.md.`,
 			if in.metrics != nil {
 				fmt.Fprintf(e.stdout, "metrics and health on %s\n", listenerURL(in.metrics))
 			}
+			e.reloadOnHangup(ctx, in)
 			return in.run(ctx)
 		},
 	}

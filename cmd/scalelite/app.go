@@ -50,7 +50,7 @@ func (e *env) loadConfig(getenv func(string) string) (*config.Config, *slog.Logg
 	}
 	e.logLevel = new(slog.LevelVar)
 	e.logLevel.Set(cfg.Log.Level)
-	return cfg, newLogger(e.stderr, config.Log{Level: cfg.Log.Level, Format: cfg.Log.Format}, e.logLevel), nil
+	return cfg, newLogger(e.stderr, cfg.Log, e.logLevel), nil
 }
 
 // openDB opens the configured database, creating the data directory of the embedded default.

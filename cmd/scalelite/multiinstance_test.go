@@ -118,33 +118,41 @@ func (c *cluster) cli(args ...string) string {
 // start runs `scalelite serve --roles ROLES` and waits until it listens.
 func (c *cluster) start(name, roles string) *proc {
 	c.t.Helper()
+	p := startProcess(c.t, name, c.bin, c.env, "serve", "--roles", roles)
+	if strings.Contains(roles, "api") {
+		p.base = p.stdout.wait(c.t, servingRe, p.ended)[1]
+	}
+	p.metrics = p.stdout.wait(c.t, metricsRe, p.ended)[1]
+	c.procs = append(c.procs, p)
+	return p
+}
+
+// startProcess runs the binary; the test's cleanup kills it if it still runs, and logs its
+// stderr when the test failed.
+func startProcess(t *testing.T, name, bin string, env []string, args ...string) *proc {
+	t.Helper()
 	p := &proc{name: name, stdout: newOutput(), stderr: newOutput(), ended: make(chan error)}
-	p.cmd = exec.Command(c.bin, "serve", "--roles", roles)
-	p.cmd.Env = c.env
+	p.cmd = exec.Command(bin, args...)
+	p.cmd.Env = env
 	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
 	if err := p.cmd.Start(); err != nil {
-		c.t.Fatal(err)
+		t.Fatal(err)
 	}
 	go func() {
 		p.err = p.cmd.Wait()
 		close(p.ended)
 	}()
-	c.t.Cleanup(func() {
+	t.Cleanup(func() {
 		select {
 		case <-p.ended:
 		default:
 			p.cmd.Process.Kill()
 			<-p.ended
 		}
-		if c.t.Failed() {
-			c.t.Logf("%s stderr:\n%s", p.name, p.stderr)
+		if t.Failed() {
+			t.Logf("%s stderr:\n%s", p.name, p.stderr)
 		}
 	})
-	if strings.Contains(roles, "api") {
-		p.base = p.stdout.wait(c.t, servingRe, p.ended)[1]
-	}
-	p.metrics = p.stdout.wait(c.t, metricsRe, p.ended)[1]
-	c.procs = append(c.procs, p)
 	return p
 }
 

@@ -4,7 +4,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -26,21 +25,7 @@ func TestSighupReload(t *testing.T) {
 		}
 	}
 	write("LOADBALANCER_SECRET=old-secret", "ADMIN_API_KEY=old-admin-key-0123456789")
-	p := &proc{name: "serve", stdout: newOutput(), stderr: newOutput(), ended: make(chan error)}
-	p.cmd = exec.Command(bin, "serve", "--roles", "api")
-	p.cmd.Env = []string{"SCALELITE_ENV_FILE=" + file, "HOME=" + dir}
-	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		p.err = p.cmd.Wait()
-		close(p.ended)
-	}()
-	t.Cleanup(func() {
-		p.cmd.Process.Kill()
-		<-p.ended
-	})
+	p := startProcess(t, "serve", bin, []string{"SCALELITE_ENV_FILE=" + file, "HOME=" + dir}, "serve", "--roles", "api")
 	base := p.stdout.wait(t, servingRe, p.ended)[1]
 	api := base + "/bigbluebutton/api"
 	accepts := func(secret string) bool {

@@ -170,6 +170,10 @@ func TestHelp(t *testing.T) {
 		{[]string{"migrate", "up", "--help"}, "apply every pending migration"},
 		{[]string{"version", "--help"}, "print the version"},
 		{[]string{"bbbsim", "--help"}, "--servers N"},
+		{[]string{"liveness", "--help"}, "--ready"},
+		{[]string{"config", "check", "--help"}, "--connect"},
+		{[]string{"completion", "--help"}, "bash"},
+		{[]string{"--help"}, "--env-file"},
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

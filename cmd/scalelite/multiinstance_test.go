@@ -382,13 +382,21 @@ func TestMultiInstance(t *testing.T) {
 		}
 	})
 
-	t.Run("SIGTERM drains in-flight requests", func(t *testing.T) {
-		slow := c.sim.Servers()
-		for _, s := range slow {
-			s.SetDelay(1500 * time.Millisecond)
+	t.Run("SIGTERM drains in-flight requests and hands the lease over at once", func(t *testing.T) {
+		// A process with the api and poller roles holds the poller lease; a poller waits.
+		both := c.start("api-poller", "api,poller")
+		current := holder(t, "scalelite_poller_lease_held", 2*pollInterval, c.procs...)
+		if current != both {
+			current.stop(t, syscall.SIGTERM)
+		}
+		holder(t, "scalelite_poller_lease_held", 2*pollInterval, both)
+		standby := c.start("poller-4", "poller")
+
+		for _, s := range c.sim.Servers() {
+			s.SetDelay(3 * time.Second)
 		}
 		defer func() {
-			for _, s := range slow {
+			for _, s := range c.sim.Servers() {
 				s.SetDelay(0)
 			}
 		}()
@@ -398,7 +406,7 @@ func TestMultiInstance(t *testing.T) {
 		}
 		res := make(chan result, 1)
 		go func() {
-			resp, err := http.Get(signedURL(apis[2].base+"/bigbluebutton/api", "getMeetingInfo", bbb.Params{{Key: "meetingID", Value: "burst"}}, c.vars["LOADBALANCER_SECRET"]))
+			resp, err := http.Get(signedURL(both.base+"/bigbluebutton/api", "getMeetingInfo", bbb.Params{{Key: "meetingID", Value: "burst"}}, c.vars["LOADBALANCER_SECRET"]))
 			if err != nil {
 				res <- result{err: err}
 				return
@@ -408,15 +416,33 @@ func TestMultiInstance(t *testing.T) {
 			res <- result{body: string(b)}
 		}()
 		time.Sleep(300 * time.Millisecond) // the request is waiting for the BBB server
-		if err := apis[2].stop(t, syscall.SIGTERM); err != nil {
-			t.Errorf("api-3 exited with %v after SIGTERM", err)
+		stopped := time.Now()
+		if err := both.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+		// The lease passes while the request is still being answered.
+		for standby.gauge("scalelite_poller_lease_held") != 1 {
+			if time.Since(stopped) > 2*time.Second {
+				t.Fatal("the standby poller did not get the lease within 2 s of the holder's SIGTERM")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		select {
+		case r := <-res:
+			t.Errorf("the lease passed only after the in-flight request ended (%q)", r.body)
+		default:
+			t.Logf("lease handed over %s after SIGTERM, the request still in flight", time.Since(stopped).Round(10*time.Millisecond))
 		}
 		r := <-res
 		if r.err != nil || !strings.Contains(r.body, "<returncode>SUCCESS</returncode>") {
 			t.Errorf("the in-flight getMeetingInfo: %v %q", r.err, r.body)
 		}
-		if _, err := http.Get(apis[2].base + "/healthz"); err == nil {
-			t.Errorf("api-3 still answers after its shutdown")
+		<-both.ended
+		if both.err != nil {
+			t.Errorf("api-poller exited with %v after SIGTERM", both.err)
+		}
+		if _, err := http.Get(both.base + "/healthz"); err == nil {
+			t.Errorf("api-poller still answers after its shutdown")
 		}
 	})
 }

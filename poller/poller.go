@@ -182,6 +182,8 @@ func (p *Poller) Run(ctx context.Context) error {
 		p.log.Info("polling without a lease (single instance)", "interval", p.cfg.Interval)
 	}
 	return p.lease.Run(ctx, func(_, held context.Context) error {
+		p.metrics.leaseHeld(true)
+		defer p.metrics.leaseHeld(false)
 		p.loop(held)
 		return nil
 	})
@@ -288,7 +290,7 @@ func (p *Poller) Round(ctx context.Context) (RoundResult, error) {
 	}
 	p.metrics.forgetRemoved(servers)
 	res.Duration = time.Since(start)
-	p.metrics.observeRound(res.Duration)
+	p.metrics.observeRound(res.Duration, time.Now())
 	p.log.Debug("poll round done", "servers", res.Servers, "failed", res.Failed, "ended", res.Ended, "duration", res.Duration)
 	return res, errors.Join(errs...)
 }

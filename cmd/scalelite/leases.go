@@ -41,6 +41,13 @@ func (a *app) addLease(role config.Role, l *scalelite.Lease) {
 	a.leases[role] = l
 }
 
+// readinessChecks are what /readyz and /health_check answer: the infrastructure's checks and the
+// leases' (build the roles first: a lease check knows whether this process runs its role). The
+// readiness metric keeps to checks (database, Redis); the leases have their own series.
+func (a *app) readinessChecks() []server.Check {
+	return append(a.checks(), a.leaseChecks()...)
+}
+
 // leaseChecks are the readiness checks of the singleton roles: "lease:poller" and
 // "lease:importer". A role this process runs fails readiness when no instance has held its lease
 // for noHolderGrace (this process should have taken it); for a role it does not run, "no instance
@@ -85,20 +92,19 @@ func (a *app) leaseChecks() []server.Check {
 	return checks
 }
 
-// leaseCollector exports, per singleton role, whether this process holds its lease, how often
-// it acquired and lost it, and whether any instance of the cluster holds it (read from the lock
-// store at scrape time).
+// leaseCollector exports, per singleton role, how often this process acquired and lost its lease,
+// and whether any instance of the cluster holds it (read from the lock store at scrape time).
+// Whether this process holds it is the roles' own scalelite_poller_lease_held and
+// scalelite_importer_lease_held.
 type leaseCollector struct {
-	a                                 *app
-	held, present, acquired, lostDesc *prometheus.Desc
+	a                           *app
+	present, acquired, lostDesc *prometheus.Desc
 }
 
 func newLeaseCollector(a *app) *leaseCollector {
 	role := []string{"role"}
 	return &leaseCollector{
 		a: a,
-		held: prometheus.NewDesc("scalelite_lease_held",
-			"1 when this process holds the lease of the singleton role (and runs it).", role, nil),
 		present: prometheus.NewDesc("scalelite_lease_holder_present",
 			"1 when some instance of the cluster holds the lease of the singleton role, 0 when none does: the role is not running anywhere.", role, nil),
 		acquired: prometheus.NewDesc("scalelite_lease_acquisitions_total",
@@ -109,7 +115,6 @@ func newLeaseCollector(a *app) *leaseCollector {
 }
 
 func (c *leaseCollector) Describe(ch chan<- *prometheus.Desc) {
-	ch <- c.held
 	ch <- c.present
 	ch <- c.acquired
 	ch <- c.lostDesc
@@ -122,7 +127,6 @@ func (c *leaseCollector) Collect(ch chan<- prometheus.Metric) {
 		held := false
 		if lease := c.a.leases[r.role]; lease != nil {
 			held = lease.Held()
-			ch <- prometheus.MustNewConstMetric(c.held, prometheus.GaugeValue, boolValue(held), role)
 			ch <- prometheus.MustNewConstMetric(c.acquired, prometheus.CounterValue, float64(lease.Acquisitions()), role)
 			ch <- prometheus.MustNewConstMetric(c.lostDesc, prometheus.CounterValue, float64(lease.Losses()), role)
 		}

@@ -36,7 +36,7 @@ func TestLeaseReadinessAndMetrics(t *testing.T) {
 	allURL := all.stdout.wait(t, listening, all.done)[1]
 	within(t, "leases held", 30*time.Second, func() bool {
 		_, m := httpGet(t, allURL+"/metrics")
-		return strings.Contains(m, `scalelite_lease_held{role="poller"} 1`) && strings.Contains(m, `scalelite_lease_held{role="importer"} 1`)
+		return strings.Contains(m, "scalelite_poller_lease_held 1") && strings.Contains(m, "scalelite_importer_lease_held 1")
 	})
 	status, body = httpGet(t, apiURL+"/readyz")
 	if status != 200 || !strings.Contains(body, `"lease:poller":"ok"`) || !strings.Contains(body, `"lease:importer":"ok"`) {
@@ -51,7 +51,7 @@ func TestLeaseReadinessAndMetrics(t *testing.T) {
 		_, m := httpGet(t, allURL+"/metrics")
 		return strings.Contains(m, `scalelite_lease_losses_total{role="poller"} 1`) &&
 			strings.Contains(m, `scalelite_lease_losses_total{role="importer"} 1`) &&
-			strings.Contains(m, `scalelite_lease_held{role="poller"} 1`) && strings.Contains(m, `scalelite_lease_held{role="importer"} 1`)
+			strings.Contains(m, "scalelite_poller_lease_held 1") && strings.Contains(m, "scalelite_importer_lease_held 1")
 	})
 	within(t, "ready again", 30*time.Second, func() bool {
 		status, body := httpGet(t, allURL+"/readyz")

@@ -27,10 +27,10 @@ func TestTwoDeploymentsOnOneRedis(t *testing.T) {
 	for _, p := range []*proc{pa, pb} {
 		s := &started{c: a, p: p, api: newAPI(p.base, a.secret)}
 		if !waitUntil(30*time.Second, func() bool {
-			m := s.metric("scalelite_lease_held")
-			return strings.Contains(m, `role="poller"} 1`) && strings.Contains(m, `role="importer"} 1`)
+			m := s.metric("lease_held")
+			return strings.Contains(m, "scalelite_poller_lease_held 1") && strings.Contains(m, "scalelite_importer_lease_held 1")
 		}) {
-			t.Fatalf("%s does not hold its leases:\n%s", p.name, s.metric("scalelite_lease"))
+			t.Fatalf("%s does not hold its leases:\n%s", p.name, s.metric("lease"))
 		}
 	}
 

@@ -92,9 +92,9 @@ func TestRedisRestartedAndFlushed(t *testing.T) {
 		t.Logf("  lost: %s", e)
 	}
 	if !waitUntil(20*time.Second, func() bool {
-		m := s.metric("scalelite_lease_held")
-		return strings.Contains(m, `role="poller"} 1`) && strings.Contains(m, `role="importer"} 1`)
+		m := s.metric("lease_held")
+		return strings.Contains(m, "scalelite_poller_lease_held 1") && strings.Contains(m, "scalelite_importer_lease_held 1")
 	}) {
-		t.Errorf("leases not held after the restart:\n%s", s.metric("scalelite_lease"))
+		t.Errorf("leases not held after the restart:\n%s", s.metric("lease"))
 	}
 }

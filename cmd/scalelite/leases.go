@@ -97,8 +97,8 @@ func (a *app) leaseChecks() []server.Check {
 // Whether this process holds it is the roles' own scalelite_poller_lease_held and
 // scalelite_importer_lease_held.
 type leaseCollector struct {
-	a                           *app
-	present, acquired, lostDesc *prometheus.Desc
+	a                       *app
+	present, acquired, lost *prometheus.Desc
 }
 
 func newLeaseCollector(a *app) *leaseCollector {
@@ -109,7 +109,7 @@ func newLeaseCollector(a *app) *leaseCollector {
 			"1 when some instance of the cluster holds the lease of the singleton role, 0 when none does: the role is not running anywhere.", role, nil),
 		acquired: prometheus.NewDesc("scalelite_lease_acquisitions_total",
 			"Times this process acquired the lease of the singleton role.", role, nil),
-		lostDesc: prometheus.NewDesc("scalelite_lease_losses_total",
+		lost: prometheus.NewDesc("scalelite_lease_losses_total",
 			"Times this process lost the lease of the singleton role while running it (Redis restarted or flushed, a partition).", role, nil),
 	}
 }
@@ -117,7 +117,7 @@ func newLeaseCollector(a *app) *leaseCollector {
 func (c *leaseCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- c.present
 	ch <- c.acquired
-	ch <- c.lostDesc
+	ch <- c.lost
 }
 
 func (c *leaseCollector) Collect(ch chan<- prometheus.Metric) {
@@ -128,7 +128,7 @@ func (c *leaseCollector) Collect(ch chan<- prometheus.Metric) {
 		if lease := c.a.leases[r.role]; lease != nil {
 			held = lease.Held()
 			ch <- prometheus.MustNewConstMetric(c.acquired, prometheus.CounterValue, float64(lease.Acquisitions()), role)
-			ch <- prometheus.MustNewConstMetric(c.lostDesc, prometheus.CounterValue, float64(lease.Losses()), role)
+			ch <- prometheus.MustNewConstMetric(c.lost, prometheus.CounterValue, float64(lease.Losses()), role)
 		}
 		if inspector == nil {
 			continue

@@ -20,6 +20,7 @@ import (
 	"github.com/scalelite-go/scalelite/graph"
 	"github.com/scalelite-go/scalelite/internal/bbb"
 	"github.com/scalelite-go/scalelite/internal/bbbsim"
+	"github.com/scalelite-go/scalelite/internal/loadhistory"
 	"github.com/scalelite-go/scalelite/internal/redisstore"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 	"github.com/scalelite-go/scalelite/internal/serversync"
@@ -103,6 +104,8 @@ func (e *env) newInstance(t *testing.T, store *db.DB) *instance {
 	dir := t.TempDir()
 	files := recordings.NewFiles(filepath.Join(dir, "published"), filepath.Join(dir, "unpublished"))
 	keys := scalelite.NewAPIKeyService(store, store, adminEnvKey)
+	history := loadhistory.NewRecorder(logger, nil) // fed from this instance's pub/sub, as in serve
+	go func() { _ = history.Run(e.ctx, ps) }()
 	r := graph.New(graph.Deps{
 		Store:            store,
 		ServerService:    servers,
@@ -114,6 +117,7 @@ func (e *env) newInstance(t *testing.T, store *db.DB) *instance {
 		APIKeyService:    keys,
 		Events:           ps,
 		Logger:           logger,
+		LoadHistory:      history,
 	})
 	h := graph.NewHandler(r, graph.HandlerOptions{AllowedOrigins: []string{"console.example.com"}, KeepAlive: time.Second})
 	srv := httptest.NewServer(h)

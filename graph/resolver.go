@@ -98,6 +98,10 @@ type Deps struct {
 	// Events feeds the subscriptions (Redis pub/sub across instances, or the in-process broker).
 	Events scalelite.Subscriber
 	Logger *slog.Logger
+	// Capacity measures servers in clusterStatus; zero means scalelite.DefaultCapacityPolicy.
+	Capacity scalelite.CapacityPolicy
+	// LoadHistory answers loadHistory (UNAVAILABLE when nil).
+	LoadHistory LoadHistory
 }
 
 // Resolver is the root resolver. Resolvers translate between GraphQL and the domain; the rules
@@ -110,6 +114,9 @@ type Resolver struct {
 func New(d Deps) *Resolver {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Capacity.ServerLoad <= 0 {
+		d.Capacity = scalelite.DefaultCapacityPolicy()
 	}
 	return &Resolver{Deps: d}
 }

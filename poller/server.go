@@ -92,7 +92,8 @@ func (p *Poller) pollServer(ctx context.Context, srv *scalelite.Server, processi
 }
 
 // applyAnswer fills res from a successful getMeetings answer: load, statistics, the drain of a
-// cordoned server; and reconciles the server's meetings when they are expected to run there
+// cordoned server; records the participants of the meetings whose count changed and reconciles
+// the server's meetings when they are expected to run there
 // (the server is online after this poll and not disabled). The meetings of an offline or
 // disabled server are recoverable and are not reconciled: a panicked server answers without
 // the meetings it was made to end, and they must stay recoverable. It returns how many meetings
@@ -102,6 +103,7 @@ func (p *Poller) applyAnswer(ctx context.Context, srv *scalelite.Server, list *b
 	stats := make([]scalelite.MeetingStatsInput, 0, len(list.Meetings))
 	seen := make(map[string]bool, len(list.Meetings))
 	seenIDs := make([]string, 0, len(list.Meetings))
+	users := make(map[string]int, len(list.Meetings)) // participants per listed meeting
 	for _, m := range list.Meetings {
 		var created time.Time
 		if m.CreateTime > 0 {
@@ -112,6 +114,7 @@ func (p *Poller) applyAnswer(ctx context.Context, srv *scalelite.Server, list *b
 		if !m.IsBreakout && !seen[m.MeetingID] {
 			seen[m.MeetingID] = true
 			seenIDs = append(seenIDs, m.MeetingID)
+			users[m.MeetingID] = m.ParticipantCount
 		}
 	}
 
@@ -124,9 +127,13 @@ func (p *Poller) applyAnswer(ctx context.Context, srv *scalelite.Server, list *b
 	inFlightSince := started.Add(-p.cfg.Timeouts.Connect - p.cfg.Timeouts.Response)
 	var reserved float64
 	needReconcile := false
+	participants := map[string]int{} // the known meetings whose count changed
 	for _, m := range known {
 		if seen[m.MeetingID] {
 			needReconcile = needReconcile || m.MissedPolls > 0
+			if m.Participants != users[m.MeetingID] {
+				participants[m.MeetingID] = users[m.MeetingID]
+			}
 			continue
 		}
 		needReconcile = true
@@ -148,7 +155,15 @@ func (p *Poller) applyAnswer(ctx context.Context, srv *scalelite.Server, list *b
 		missLimit = 1
 	}
 
-	if !needReconcile || !res.Online || srv.State == scalelite.ServerDisabled {
+	if !res.Online || srv.State == scalelite.ServerDisabled {
+		return 0, nil
+	}
+	if len(participants) > 0 {
+		if err := p.store.SetParticipants(ctx, srv.ID, participants); err != nil {
+			return 0, fmt.Errorf("record participants of %s: %w", srv.ID, err)
+		}
+	}
+	if !needReconcile {
 		return 0, nil
 	}
 	// The state read at the start of the round may be stale: a panic disables the server before

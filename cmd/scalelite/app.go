@@ -17,6 +17,7 @@ import (
 	"github.com/scalelite-go/scalelite/db"
 	"github.com/scalelite-go/scalelite/internal/config"
 	"github.com/scalelite-go/scalelite/internal/events"
+	"github.com/scalelite-go/scalelite/internal/loadhistory"
 	"github.com/scalelite-go/scalelite/internal/redisstore"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 	"github.com/scalelite-go/scalelite/server"
@@ -76,6 +77,7 @@ type app struct {
 	registry *prometheus.Registry
 	recs     *recordingsKit           // built on first use by recordings()
 	keys     *scalelite.APIKeyService // built on first use by apiKeys()
+	history  *loadhistory.Recorder    // built on first use by loadHistory()
 	closers  []func()                 // run in reverse order by close
 }
 

@@ -47,6 +47,8 @@ func (a *app) controlPlaneMounts() ([]server.Mount, error) {
 		APIKeyService:    a.apiKeys(),
 		Events:           a.sub,
 		Logger:           a.logger,
+		Capacity:         capacityPolicy(cfg.Load),
+		LoadHistory:      a.loadHistory(),
 	})
 	admin := adminapi.New(adminapi.Config{
 		Secrets:             cfg.API.Secrets,

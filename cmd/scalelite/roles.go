@@ -212,7 +212,7 @@ func (a *app) newAPI() (*api, error) {
 	}
 	return &api{
 		handler: h,
-		jobs:    []role{{name: "join load flush", run: facade.Run}},
+		jobs:    []role{{name: "join load flush", run: facade.Run}, a.loadHistoryJob()},
 		close:   facade.Close,
 	}, nil
 }

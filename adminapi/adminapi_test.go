@@ -17,6 +17,7 @@ import (
 	"github.com/scalelite-go/scalelite/internal/bbb"
 	"github.com/scalelite-go/scalelite/internal/bbbsim"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
+	"github.com/scalelite-go/scalelite/internal/scalelitetest"
 )
 
 const lbSecret = "lb-secret-for-the-admin-api"
@@ -182,7 +183,7 @@ func TestServers(t *testing.T) {
 		// panicServer: keep_state at the top level, where even the string "false" keeps it.
 		e.call("POST", "updateServer", "", `{"id":"`+id+`","server":{"state":"enable"}}`)
 		srv, _ := store.Server(context.Background(), id)
-		if err := store.RecordPoll(context.Background(), id, scalelite.PollResult{Time: time.Now(), Online: true}); err != nil {
+		if _, err := store.RecordPoll(context.Background(), id, scalelite.PollResult{Time: time.Now(), Online: true}); err != nil {
 			t.Fatal(err)
 		}
 		placeMeeting(t, store, "m-1", srv.ID)
@@ -203,7 +204,7 @@ func TestServers(t *testing.T) {
 
 		// A failing end call gives Scalelite's 400.
 		e.call("POST", "updateServer", "", `{"id":"`+id2+`","server":{"state":"enable"}}`)
-		if err := store.RecordPoll(context.Background(), id2, scalelite.PollResult{Time: time.Now(), Online: true}); err != nil {
+		if _, err := store.RecordPoll(context.Background(), id2, scalelite.PollResult{Time: time.Now(), Online: true}); err != nil {
 			t.Fatal(err)
 		}
 		placeMeeting(t, store, "m-2", id2) // its server is bbb2.example.com: the end call fails
@@ -238,19 +239,9 @@ func TestServers(t *testing.T) {
 
 func placeMeeting(t *testing.T, store *db.DB, meetingID, serverID string) {
 	t.Helper()
-	_, err := store.PlaceMeeting(context.Background(), scalelite.PlaceRequest{
-		Meeting:      scalelite.Meeting{MeetingID: meetingID, ModeratorPW: "mp", AttendeePW: "ap"},
-		KeepExisting: func(*scalelite.Meeting, *scalelite.Server) bool { return true },
-		Select: func(c []*scalelite.Server) (*scalelite.Server, string, error) {
-			for _, s := range c {
-				if s.ID == serverID {
-					return s, "{}", nil
-				}
-			}
-			return nil, "", scalelite.Errorf(scalelite.EUNAVAILABLE, "no server")
-		},
-		VoiceBridges: func() []string { return []string{"71001", "71002", "71003"} },
-	})
+	_, err := scalelitetest.PlaceOn(context.Background(), store, scalelite.PlaceRequest{
+		Meeting: scalelite.Meeting{MeetingID: meetingID, ModeratorPW: "mp", AttendeePW: "ap"},
+	}, serverID)
 	if err != nil {
 		t.Fatalf("place meeting: %v", err)
 	}

@@ -57,7 +57,7 @@ func TestAnalyticsCallback(t *testing.T) {
 		fe := &frontEnd{status: http.StatusOK}
 		feServer := httptest.NewServer(fe)
 		defer feServer.Close()
-		e := newEnv(t, store, 1, func(c *Config) { c.Secrets = []string{"lb-1", "lb-2", "lb-3"}; c.URLHost = "lb.example.com" })
+		e := newEnv(t, store, 1, func(c *envConfig) { c.Secrets = []string{"lb-1", "lb-2", "lb-3"}; c.URLHost = "lb.example.com" })
 		q := "meetingID=room-1&name=Room&meta_analytics-callback-url=" + url.QueryEscape(feServer.URL+"/analytics")
 		if got := e.getWith("lb-2", "create", q); !strings.Contains(got, "SUCCESS") {
 			t.Fatal(got)

@@ -20,7 +20,7 @@ import (
 func TestConcurrentCreatesSpreadEvenly(t *testing.T) {
 	t.Parallel()
 	eachDB(t, func(t *testing.T, store *db.DB) {
-		e := newEnv(t, store, 20, func(c *Config) { c.Timeouts = bbb.Timeouts{Connect: 10 * time.Second, Response: 30 * time.Second} })
+		e := newEnv(t, store, 20, func(c *envConfig) { c.Timeouts = bbb.Timeouts{Connect: 10 * time.Second, Response: 30 * time.Second} })
 		var wg sync.WaitGroup
 		errs := make(chan string, 200)
 		for i := range 200 {
@@ -55,7 +55,7 @@ func TestConcurrentCreatesSpreadEvenly(t *testing.T) {
 // 50 simultaneous creates of one meetingID give one meeting on one server with one voice bridge.
 func TestConcurrentCreatesSameMeeting(t *testing.T) {
 	eachDB(t, func(t *testing.T, store *db.DB) {
-		e := newEnv(t, store, 5, func(c *Config) { c.Timeouts = bbb.Timeouts{Connect: 10 * time.Second, Response: 30 * time.Second} })
+		e := newEnv(t, store, 5, func(c *envConfig) { c.Timeouts = bbb.Timeouts{Connect: 10 * time.Second, Response: 30 * time.Second} })
 		var wg sync.WaitGroup
 		bodies := make([]string, 50)
 		for i := range 50 {
@@ -209,7 +209,7 @@ func TestNoMeetingExpiry(t *testing.T) {
 func TestOfflineServerReducedTimeouts(t *testing.T) {
 	t.Parallel()
 	eachDB(t, func(t *testing.T, store *db.DB) {
-		e := newEnv(t, store, 1, func(c *Config) { c.Timeouts = bbb.DefaultTimeouts })
+		e := newEnv(t, store, 1, func(c *envConfig) { c.Timeouts = bbb.DefaultTimeouts })
 		e.create("room-1", "")
 		e.setOnline("s01", false)
 		e.bbbServer(0).SetBlackhole(true)
@@ -227,12 +227,12 @@ func TestOfflineServerReducedTimeouts(t *testing.T) {
 // Run flushes join load bumps in the background and once more when stopped.
 func TestRunFlushesLoad(t *testing.T) {
 	eachDB(t, func(t *testing.T, store *db.DB) {
-		e := newEnv(t, store, 1, func(c *Config) { c.LoadFlushInterval = time.Hour })
+		e := newEnv(t, store, 1, func(c *envConfig) { c.LoadFlushInterval = time.Hour })
 		e.create("room-1", "")
 		before := e.server("s01").Load
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error)
-		go func() { done <- e.h.Run(ctx) }()
+		go func() { done <- e.meetings.Run(ctx) }()
 		for range 5 {
 			e.joinLocation("fullName=A&meetingID=room-1&password=ap")
 		}

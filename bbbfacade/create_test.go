@@ -43,7 +43,7 @@ func TestCreateErrors(t *testing.T) {
 // Scalelite's increment).
 func TestCreatePlacesOnLeastLoaded(t *testing.T) {
 	eachDB(t, func(t *testing.T, store *db.DB) {
-		e := newEnv(t, store, 3, func(c *Config) { c.UseExternalVoiceBridge = true; c.LoadMinUserCount = 0 })
+		e := newEnv(t, store, 3, func(c *envConfig) { c.UseExternalVoiceBridge = true; c.LoadMinUserCount = 0 })
 		m7 := 7.0
 		e.updateServer("s03", scalelite.ServerUpdate{LoadMultiplier: &m7})
 		e.setLoad("s01", 5)
@@ -187,7 +187,7 @@ func TestCreateTags(t *testing.T) {
 // Item 25: MAX_MEETING_DURATION.
 func TestCreateMaxDuration(t *testing.T) {
 	eachDB(t, func(t *testing.T, store *db.DB) {
-		e := newEnv(t, store, 1, func(c *Config) { c.MaxMeetingDuration = 60 })
+		e := newEnv(t, store, 1, func(c *envConfig) { c.MaxMeetingDuration = 60 })
 		for i, tt := range []struct{ in, want string }{
 			{"", "duration=60"}, {"duration=0", "duration=60"}, {"duration=120", "duration=60"}, {"duration=30", "duration=30"},
 		} {
@@ -203,12 +203,12 @@ func TestCreateMaxDuration(t *testing.T) {
 // Item 26: CREATE_EXCLUDE_PARAMS; without exclusions every parameter (empty ones too) is sent.
 func TestCreateExcludeParams(t *testing.T) {
 	eachDB(t, func(t *testing.T, store *db.DB) {
-		e := newEnv(t, store, 1, func(c *Config) { c.Create.Exclude = []string{"logo", "record"} })
+		e := newEnv(t, store, 1, func(c *envConfig) { c.Create.Exclude = []string{"logo", "record"} })
 		e.create("room-1", "logo=x&record=true&welcome=")
 		if got, want := e.lastCreate(0), "meetingID=room-1&name=Room&attendeePW=ap&moderatorPW=mp&welcome=&voiceBridge="+vb("room-1"); got != want {
 			t.Errorf("backend got %s, want %s", got, want)
 		}
-		e2 := newEnvOn(t, store, e, func(c *Config) { c.Create.Exclude = nil })
+		e2 := newEnvOn(t, store, e, func(c *envConfig) { c.Create.Exclude = nil })
 		e2.create("room-2", "logo=x&record=true&welcome=")
 		if got, want := e.lastCreate(0), "meetingID=room-2&name=Room&attendeePW=ap&moderatorPW=mp&logo=x&record=true&welcome=&voiceBridge="+vb("room-2"); got != want {
 			t.Errorf("backend got %s, want %s", got, want)
@@ -220,7 +220,7 @@ func TestCreateExcludeParams(t *testing.T) {
 // rewritten to the balancer's own.
 func TestCreateCallbacks(t *testing.T) {
 	eachDB(t, func(t *testing.T, store *db.DB) {
-		e := newEnv(t, store, 1, func(c *Config) { c.URLHost = "lb.example.com" })
+		e := newEnv(t, store, 1, func(c *envConfig) { c.URLHost = "lb.example.com" })
 		e.create("room-1", "meta_bn-recording-ready-url=https%3A%2F%2Ffe.example.com%2Fready")
 		cd, err := store.CallbackData(context.Background(), "room-1")
 		if err != nil || cd.RecordingReadyURL != "https://fe.example.com/ready" || cd.AnalyticsCallbackURL != "" {
@@ -243,7 +243,7 @@ func TestCreateCallbacks(t *testing.T) {
 // Item 29: DEFAULT_CREATE_PARAMS fill gaps (the client wins), OVERRIDE_CREATE_PARAMS always win.
 func TestCreateDefaultsAndOverrides(t *testing.T) {
 	eachDB(t, func(t *testing.T, store *db.DB) {
-		e := newEnv(t, store, 1, func(c *Config) {
+		e := newEnv(t, store, 1, func(c *envConfig) {
 			c.Create.Defaults = scalelite.ParseParamList("record=true,welcome=hi")
 			c.Create.Overrides = scalelite.ParseParamList("muteOnStart=true")
 		})

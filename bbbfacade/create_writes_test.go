@@ -2,14 +2,9 @@ package bbbfacade
 
 import (
 	"context"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
-	"time"
-
-	"github.com/gin-gonic/gin"
 
 	"github.com/scalelite-go/scalelite/db"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
@@ -17,7 +12,7 @@ import (
 
 // writeCounter passes every call to the real store and counts the writes a create can make.
 type writeCounter struct {
-	Store
+	*db.DB
 	mu     sync.Mutex
 	counts map[string]int
 }
@@ -38,7 +33,7 @@ func (w *writeCounter) writes() map[string]int {
 }
 
 func (w *writeCounter) PlaceMeeting(ctx context.Context, req scalelite.PlaceRequest) (scalelite.PlaceResult, error) {
-	res, err := w.Store.PlaceMeeting(ctx, req)
+	res, err := w.DB.PlaceMeeting(ctx, req)
 	if err == nil && res.Placed() {
 		w.count("placement")
 	}
@@ -47,40 +42,30 @@ func (w *writeCounter) PlaceMeeting(ctx context.Context, req scalelite.PlaceRequ
 
 func (w *writeCounter) UndoPlacement(ctx context.Context, r scalelite.PlaceResult) error {
 	w.count("UndoPlacement")
-	return w.Store.UndoPlacement(ctx, r)
+	return w.DB.UndoPlacement(ctx, r)
 }
 
 func (w *writeCounter) UpdateCreateParams(ctx context.Context, id int64, query string, body []byte) error {
 	w.count("UpdateCreateParams")
-	return w.Store.UpdateCreateParams(ctx, id, query, body)
+	return w.DB.UpdateCreateParams(ctx, id, query, body)
 }
 
 func (w *writeCounter) PutCallbackData(ctx context.Context, c *scalelite.CallbackData) error {
 	w.count("PutCallbackData")
-	return w.Store.PutCallbackData(ctx, c)
+	return w.DB.PutCallbackData(ctx, c)
 }
 
 func (w *writeCounter) AddLoad(ctx context.Context, deltas map[string]float64) error {
 	w.count("AddLoad")
-	return w.Store.AddLoad(ctx, deltas)
+	return w.DB.AddLoad(ctx, deltas)
 }
 
-// countWrites serves e's API from a handler whose store counts its writes.
+// countWrites serves e's API from a meeting service whose store counts its writes.
 func (e *env) countWrites() *writeCounter {
 	e.t.Helper()
-	w := &writeCounter{Store: e.store, counts: map[string]int{}}
-	h, err := New(e.cfg, Deps{Store: w, Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return e.now }})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	e.t.Cleanup(h.Close)
-	e.h = h
-	engine := gin.New()
-	h.Register(engine)
-	engine.NoRoute(UnsupportedRequest)
-	e.ts.Close()
-	e.ts = httptest.NewServer(engine)
-	e.t.Cleanup(e.ts.Close)
+	w := &writeCounter{DB: e.store, counts: map[string]int{}}
+	e.serviceStore = w
+	e.start()
 	return w
 }
 

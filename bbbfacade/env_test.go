@@ -22,6 +22,7 @@ import (
 	"github.com/scalelite-go/scalelite/db/dbtest"
 	"github.com/scalelite-go/scalelite/internal/bbb"
 	"github.com/scalelite-go/scalelite/internal/bbbsim"
+	"github.com/scalelite-go/scalelite/internal/clienthost"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
@@ -32,20 +33,35 @@ const testSecret = "test-lb-secret"
 // simEpoch is the simulated servers' clock, so relayed documents are reproducible.
 var simEpoch = time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
 
-// env is a balancer over real HTTP: a gin engine with the facade's routes in an httptest server,
-// simulated BBB servers, and a real store.
+// env is a balancer over real HTTP: a gin engine with the facade's routes in an httptest server
+// (behind the server's client-host resolution), simulated BBB servers, the meeting service and
+// BBB client as cmd builds them, and a real store.
 type env struct {
-	t      *testing.T
-	store  *db.DB
-	sim    *bbbsim.Sim
-	h      *Handler
-	ts     *httptest.Server
-	cfg    Config
-	client *http.Client
-	now    time.Time
+	t        *testing.T
+	store    *db.DB
+	sim      *bbbsim.Sim
+	h        *Handler
+	meetings *scalelite.MeetingService
+	backend  *bbb.Backend
+	ts       *httptest.Server
+	cfg      envConfig
+	client   *http.Client
+	now      time.Time
+	// recordings serves the recording calls (newRecEnv); nil leaves them unsupported.
+	recordings RecordingAPI
+	// serviceStore, when set, is the meeting service's store instead of store.
+	serviceStore scalelite.MeetingServiceStore
 }
 
-type envOption func(*Config)
+// envConfig is the configuration of a test balancer: the facade's, the meeting policy, the
+// outbound timeouts and the trusted proxies.
+type envConfig struct {
+	Config
+	scalelite.MeetingPolicy
+	TrustedProxies []string
+}
+
+type envOption func(*envConfig)
 
 // newEnv starts n simulated servers registered as s01..sNN (enabled, online, multiplier 1).
 func newEnv(t *testing.T, store *db.DB, n int, opts ...envOption) *env {
@@ -72,24 +88,56 @@ func newEnv(t *testing.T, store *db.DB, n int, opts ...envOption) *env {
 			}
 		}
 	}
-	e.cfg = Config{Secrets: []string{testSecret}, LoadMinUserCount: 15,
-		Timeouts: bbb.Timeouts{Connect: 2 * time.Second, Response: 2 * time.Second}, JoinCacheTTL: -1}
+	e.cfg = envConfig{
+		Config:        Config{Secrets: []string{testSecret}, Timeouts: bbb.Timeouts{Connect: 2 * time.Second, Response: 2 * time.Second}},
+		MeetingPolicy: scalelite.MeetingPolicy{LoadMinUserCount: 15, JoinCacheTTL: -1},
+	}
 	for _, o := range opts {
 		o(&e.cfg)
 	}
-	h, err := New(e.cfg, Deps{Store: store, Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return e.now }})
+	e.start()
+	e.client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return e
+}
+
+// start builds the BBB client, backend, meeting service and facade from e.cfg (as cmd does) and
+// serves them.
+func (e *env) start() {
+	t := e.t
+	logger := slog.New(slog.DiscardHandler)
+	client := bbb.NewClient(bbb.Strongest(e.cfg.Algorithms), e.cfg.Timeouts)
+	t.Cleanup(client.CloseIdleConnections)
+	e.backend = bbb.NewBackend(client, e.cfg.Timeouts)
+	now := func() time.Time { return e.now }
+	var store scalelite.MeetingServiceStore = e.store
+	if e.serviceStore != nil {
+		store = e.serviceStore
+	}
+	meetings, err := scalelite.NewMeetingService(e.cfg.MeetingPolicy, scalelite.MeetingServiceDeps{
+		Store: store, Backend: e.backend, LRS: bbb.NewLRSPayloads(e.cfg.Timeouts.Connect+e.cfg.Timeouts.Response, logger),
+		Now: now, Logger: logger,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(h.Close)
+	e.meetings = meetings
+	h, err := New(e.cfg.Config, Deps{Store: e.store, Meetings: meetings, Logger: logger, Now: now, Recordings: e.recordings})
+	if err != nil {
+		t.Fatal(err)
+	}
 	e.h = h
+	hosts, err := clienthost.NewResolver(e.cfg.TrustedProxies)
+	if err != nil {
+		t.Fatal(err)
+	}
 	engine := gin.New()
+	engine.Use(func(c *gin.Context) {
+		c.Request = c.Request.WithContext(clienthost.With(c.Request.Context(), hosts.Resolve(c.Request)))
+	})
 	h.Register(engine)
 	engine.NoRoute(UnsupportedRequest)
 	e.ts = httptest.NewServer(engine)
 	t.Cleanup(e.ts.Close)
-	e.client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return e
 }
 
 func serverID(i int) string { return fmt.Sprintf("s%02d", i+1) }
@@ -188,7 +236,7 @@ func (e *env) updateServer(id string, u scalelite.ServerUpdate) {
 func (e *env) setOnline(id string, online bool) {
 	e.t.Helper()
 	s := e.server(id)
-	err := e.store.RecordPoll(context.Background(), id, scalelite.PollResult{Time: time.Now(), Online: online, Load: s.Load})
+	_, err := e.store.RecordPoll(context.Background(), id, scalelite.PollResult{Time: time.Now(), Online: online, Load: s.Load})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -250,7 +298,7 @@ func sent(c bbbsim.Call) string {
 
 func (e *env) setLoad(id string, load float64) {
 	e.t.Helper()
-	if err := e.store.RecordPoll(context.Background(), id, scalelite.PollResult{Time: time.Now(), Online: true, Load: load}); err != nil {
+	if _, err := e.store.RecordPoll(context.Background(), id, scalelite.PollResult{Time: time.Now(), Online: true, Load: load}); err != nil {
 		e.t.Fatal(err)
 	}
 }

@@ -27,12 +27,14 @@ const (
 	keyServerUnavailable      = "serverUnavailable"
 	msgServerUnavailable      = "The server for this meeting is disabled/offline."
 	keyServerTagUnavailable   = "serverTagUnavailable"
+	keyValidationError        = "validationError"
 
 	msgAccessMeeting  = "Unable to access meeting on server."
 	msgCreateMeeting  = "Unable to create meeting on server."
 	msgAccessServer   = "Unable to access server."
 	msgInsertDocument = "Unable to insert document on server."
 	msgInternal       = "Internal error."
+	msgTimedOut       = "The request took too long."
 )
 
 // apiError is an answer the facade decides itself: a BBB FAILED document with this key and
@@ -56,30 +58,34 @@ var (
 	errMissingMeetingID       = &apiError{Key: keyMissingMeetingID, Message: msgMissingMeetingID}
 	errMeetingNotFound        = &apiError{Key: keyNotFound, Message: msgMeetingNotFound}
 	errUnsupportedContentType = &apiError{Key: keyUnsupportedContentType, Message: msgUnsupportedContentType}
+	errBodyTooLarge           = &apiError{Key: keyInternalError, Message: "Request body too large."}
 )
 
-// backendError is the answer for a failed call to a BBB server: BBB's own FAILED answer is
-// relayed (key and message), anything else (network, timeout, HTTP error, not XML) becomes
-// internalError with the call's message.
-func backendError(err error, message string) error {
-	var api *bbb.APIError
-	if errors.As(err, &api) {
-		return &apiError{Key: api.Key, Message: api.Message, Err: err}
-	}
-	return &apiError{Key: keyInternalError, Message: message, Err: err}
-}
-
 // errorDocument maps any error to the BBB answer's messageKey and message; internal reports
-// whether it is unexpected (logged at error level).
-func errorDocument(err error) (key, message string, internal bool) {
+// whether it is unexpected (logged at error level). callMessage is the call's message for a
+// server that cannot be reached ("Unable to access meeting on server." and the like).
+//
+// A BBB server's own FAILED answer is relayed (its key and message); a server that cannot be
+// reached, or a meeting whose server was removed, is internalError with callMessage; a meeting
+// whose server left service and could not be re-created elsewhere is serverUnavailable.
+func errorDocument(err error, callMessage string) (key, message string, internal bool) {
 	var ae *apiError
+	var backend *bbb.APIError
 	switch {
 	case errors.As(err, &ae):
 		return ae.Key, ae.Message, false
+	case errors.As(err, &backend):
+		return backend.Key, backend.Message, false
+	case errors.Is(err, scalelite.ErrServerUnavailable):
+		return keyServerUnavailable, msgServerUnavailable, false
+	case errors.Is(err, scalelite.ErrServerUnreachable), errors.Is(err, scalelite.ErrMeetingServerGone):
+		return keyInternalError, callMessage, false
 	case errors.Is(err, scalelite.ErrTagUnavailable):
 		return keyServerTagUnavailable, scalelite.ErrorMessage(err), false
 	case errors.Is(err, scalelite.ErrNoAvailableServers):
 		return keyInternalError, scalelite.ErrorMessage(err), false
+	case errors.Is(err, context.DeadlineExceeded):
+		return keyInternalError, msgTimedOut, false
 	case errors.Is(err, context.Canceled):
 		return keyInternalError, msgInternal, false
 	}
@@ -92,10 +98,13 @@ func errorDocument(err error) (key, message string, internal bool) {
 	return keyInternalError, msgInternal, true
 }
 
-// fail answers err as a BBB FAILED document (HTTP 200) and logs it: internal errors at error
-// level, backend failures at warning level.
-func (h *Handler) fail(c *gin.Context, err error) {
-	key, message, internal := errorDocument(err)
+// fail answers err as a BBB FAILED document (HTTP 200); see failCall.
+func (h *Handler) fail(c *gin.Context, err error) { h.failCall(c, err, msgInternal) }
+
+// failCall answers err as a BBB FAILED document (HTTP 200) and logs it: internal errors at error
+// level, failures to reach a server at warning level. callMessage is as errorDocument's.
+func (h *Handler) failCall(c *gin.Context, err error, callMessage string) {
+	key, message, internal := errorDocument(err, callMessage)
 	switch {
 	case internal:
 		h.logger.ErrorContext(c.Request.Context(), "bbb api", "action", c.Param("action"), "error", err)

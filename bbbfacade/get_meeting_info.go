@@ -2,22 +2,19 @@ package bbbfacade
 
 import (
 	"github.com/gin-gonic/gin"
-
-	"github.com/scalelite-go/scalelite/internal/bbb"
 )
 
 // getMeetingInfo relays the meeting's server's answer for the meeting (only meetingID is sent).
 func (h *Handler) getMeetingInfo(c *gin.Context, req *apiRequest) {
-	ctx := c.Request.Context()
-	m, srv, err := h.meetingOnServer(ctx, req, msgAccessMeeting)
+	meetingID, err := req.MeetingID()
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	resp, err := h.client.Do(ctx, bbb.EndpointOf(srv), "getMeetingInfo", bbb.Params{{Key: "meetingID", Value: m.MeetingID}}, nil, h.backend.TimeoutsFor(srv))
+	answer, err := h.meetings.MeetingInfo(c.Request.Context(), req.Tenant, meetingID)
 	if err != nil {
-		h.fail(c, backendError(err, msgAccessMeeting))
+		h.failCall(c, err, msgAccessMeeting)
 		return
 	}
-	relay(c, resp.Raw)
+	relay(c, answer)
 }

@@ -78,7 +78,7 @@ func TestGetMeetingsServerStates(t *testing.T) {
 // Item 7: GET_MEETINGS_API_DISABLED answers noMeetings, GET and POST, without a checksum.
 func TestGetMeetingsDisabled(t *testing.T) {
 	eachDB(t, func(t *testing.T, store *db.DB) {
-		e := newEnv(t, store, 1, func(c *Config) { c.GetMeetingsDisabled = true })
+		e := newEnv(t, store, 1, func(c *envConfig) { c.GetMeetingsDisabled = true })
 		e.create("room-1", "")
 		for _, m := range []string{http.MethodGet, http.MethodPost} {
 			code, body, _ := e.do(m, e.ts.URL+APIPath+"/getMeetings", "", "")
@@ -108,7 +108,7 @@ func TestGetMeetingsTenantFilter(t *testing.T) {
 			t.Errorf("tenant bn sees:\n%s", body)
 		}
 		// A balancer without multitenancy on the same pool drops tenant meetings.
-		plain := newEnvOn(t, store, e, func(c *Config) {})
+		plain := newEnvOn(t, store, e, func(c *envConfig) {})
 		golden(t, "get_meetings_none", plain.get("getMeetings", ""))
 		_ = context.Background()
 	})

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/scalelite-go/scalelite/internal/clienthost"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
@@ -40,7 +41,7 @@ func (h *Handler) getRecordingTextTracks(c *gin.Context, req *apiRequest) {
 		writeJSONFailure(c, "noCaptionsFound", "No captions found for "+id)
 		return
 	}
-	base := h.baseURL(c.Request)
+	base := clienthost.From(c.Request.Context()).BaseURL()
 	out := make([]jsonTrack, len(tracks))
 	for i, t := range tracks {
 		out[i] = jsonTrack{Href: base + t.Href, Kind: t.Kind, Label: t.Label, Lang: t.Lang, Source: t.Source}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/scalelite-go/scalelite/internal/clienthost"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
@@ -67,7 +68,7 @@ func (h *Handler) getRecordings(c *gin.Context, req *apiRequest) {
 		h.fail(c, recordingError(err, msgUnableToListRecords))
 		return
 	}
-	base := h.baseURL(c.Request)
+	base := clienthost.From(c.Request.Context()).BaseURL()
 	var x builderXML
 	x.open("response")
 	x.elem("returncode", "SUCCESS")

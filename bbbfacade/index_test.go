@@ -20,7 +20,7 @@ func TestIndex(t *testing.T) {
 				golden(t, "index", body)
 			}
 		}
-		e2 := newEnv(t, store, 0, func(c *Config) { c.BuildNumber = "42" })
+		e2 := newEnv(t, store, 0, func(c *envConfig) { c.BuildNumber = "42" })
 		_, body, _ := e2.do(http.MethodGet, e2.ts.URL+APIPath, "", "")
 		golden(t, "index_build", body)
 	})

@@ -6,25 +6,24 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/scalelite-go/scalelite/internal/bbb"
+	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
 // isMeetingRunning relays the meeting's server's answer; a meeting we do not know (or another
 // tenant's) is simply not running, with no backend call.
 func (h *Handler) isMeetingRunning(c *gin.Context, req *apiRequest) {
-	ctx := c.Request.Context()
-	m, srv, err := h.meetingOnServer(ctx, req, msgAccessMeeting)
-	if errors.Is(err, errMeetingNotFound) {
-		writeXML(c, bbb.NewDocument("SUCCESS").Element("running", "false").Bytes())
-		return
-	}
+	meetingID, err := req.MeetingID()
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	resp, err := h.client.Do(ctx, bbb.EndpointOf(srv), "isMeetingRunning", bbb.Params{{Key: "meetingID", Value: m.MeetingID}}, nil, h.backend.TimeoutsFor(srv))
-	if err != nil {
-		h.fail(c, backendError(err, msgAccessMeeting))
-		return
+	answer, err := h.meetings.IsMeetingRunning(c.Request.Context(), req.Tenant, meetingID)
+	switch {
+	case errors.Is(err, scalelite.ErrUnknownMeeting):
+		writeXML(c, bbb.NewDocument("SUCCESS").Element("running", "false").Bytes())
+	case err != nil:
+		h.failCall(c, err, msgAccessMeeting)
+	default:
+		relay(c, answer)
 	}
-	relay(c, resp.Raw)
 }

@@ -12,7 +12,7 @@ import (
 // it at once, changes made elsewhere are seen after JoinCacheTTL.
 func TestJoinCache(t *testing.T) {
 	eachDB(t, func(t *testing.T, store *db.DB) {
-		e := newEnv(t, store, 2, func(c *Config) { c.JoinCacheTTL = time.Hour })
+		e := newEnv(t, store, 2, func(c *envConfig) { c.JoinCacheTTL = time.Hour })
 		e.create("room-1", "")
 		e.joinLocation("fullName=A&meetingID=room-1&password=ap")
 		// Another instance marks the server offline: this one still uses its copy.

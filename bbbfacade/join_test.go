@@ -36,14 +36,14 @@ func TestJoin(t *testing.T) {
 		loc := e.joinLocation("fullName=Alice+B&meetingID=room-1&password=mp&redirect=true")
 		s := e.bbbServer(0)
 		want := bbb.NewClient(bbb.SHA256, bbb.DefaultTimeouts).SignedURL(s.Endpoint(), "join",
-			bbb.Params{{Key: "fullName", Value: "Alice B"}, {Key: "meetingID", Value: "room-1"}, {Key: "password", Value: "mp"}, {Key: "redirect", Value: "true"}})
+			scalelite.Params{{Key: "fullName", Value: "Alice B"}, {Key: "meetingID", Value: "room-1"}, {Key: "password", Value: "mp"}, {Key: "redirect", Value: "true"}})
 		if loc != want {
 			t.Errorf("Location %s, want %s", loc, want)
 		}
 		if got := e.server("s01").Load; got != before {
 			t.Errorf("join wrote load %v on the request path", got)
 		}
-		if err := e.h.Flush(context.Background()); err != nil {
+		if err := e.meetings.FlushLoad(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		if got := e.server("s01").Load; got != before+3 {
@@ -68,7 +68,7 @@ func TestJoinCordoned(t *testing.T) {
 		e.setState("s01", scalelite.ServerCordoned)
 		before := e.server("s01").Load
 		e.joinLocation("fullName=A&meetingID=room-1&password=ap")
-		if err := e.h.Flush(context.Background()); err != nil {
+		if err := e.meetings.FlushLoad(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		if got := e.server("s01").Load; got != before {
@@ -80,7 +80,7 @@ func TestJoinCordoned(t *testing.T) {
 // Item 41 and 43: JOIN_EXCLUDE_PARAMS, join defaults and overrides.
 func TestJoinParams(t *testing.T) {
 	eachDB(t, func(t *testing.T, store *db.DB) {
-		e := newEnv(t, store, 1, func(c *Config) {
+		e := newEnv(t, store, 1, func(c *envConfig) {
 			c.Join.Exclude = []string{"avatarURL"}
 			c.Join.Defaults = scalelite.ParseParamList("userdata-bbb_skip_check_audio=true,guest=false")
 			c.Join.Overrides = scalelite.ParseParamList("userdata-bbb_auto_join_audio=false")
@@ -92,7 +92,7 @@ func TestJoinParams(t *testing.T) {
 		if want := "userdata-bbb_skip_check_audio=true&guest=true&fullName=A&meetingID=room-1&password=ap&userdata-bbb_auto_join_audio=false"; rest != want {
 			t.Errorf("join query %s, want %s", rest, want)
 		}
-		e2 := newEnvOn(t, store, e, func(c *Config) { c.Join = scalelite.ParamPolicy{} })
+		e2 := newEnvOn(t, store, e, func(c *envConfig) { c.Join = scalelite.ParamPolicy{} })
 		loc = e2.joinLocation("fullName=A&meetingID=room-1&password=ap&avatarURL=x&empty=")
 		u, _ = url.Parse(loc)
 		if rest, _ := bbb.StripChecksum(u.RawQuery); rest != "fullName=A&meetingID=room-1&password=ap&avatarURL=x&empty=" {

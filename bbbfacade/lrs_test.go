@@ -63,7 +63,7 @@ func TestCreateLRSPayload(t *testing.T) {
 		}
 		payload := func() (string, bool) {
 			calls := e.calls(0, "create")
-			v := calls[len(calls)-1].Params.Get(paramLRSPayload)
+			v := calls[len(calls)-1].Params.Get(scalelite.ParamLRSPayload)
 			return v, v != ""
 		}
 		e.tenantCreate("basic", "s", "basic-room")

@@ -15,7 +15,7 @@ func TestMeetingServiceEnd(t *testing.T) {
 		e := newEnv(t, store, 1)
 		e.create("room-1", "")
 		e.create("room-2", "")
-		svc := e.h.Meetings()
+		svc := e.meetings
 		ctx := context.Background()
 		m, err := svc.EndMeeting(ctx, "room-1")
 		if err != nil || m.MeetingID != "room-1" {

@@ -64,7 +64,7 @@ func TestMultitenancy(t *testing.T) {
 func TestTenantFromForwardedHost(t *testing.T) {
 	eachDB(t, func(t *testing.T, store *db.DB) {
 		for _, trusted := range []bool{false, true} {
-			e := newEnv(t, dbFor(t, store), 0, multitenant, func(c *Config) {
+			e := newEnv(t, dbFor(t, store), 0, multitenant, func(c *envConfig) {
 				if trusted {
 					c.TrustedProxies = []string{"127.0.0.1"}
 				}

@@ -14,7 +14,7 @@ import (
 // API's), ending its meetings on BBB with the facade's backend, and returns what it did.
 func (e *env) panicServer(serverID string, keepState bool) scalelite.PanicResult {
 	e.t.Helper()
-	svc := scalelite.NewServerService(e.store, e.h.Backend(), nil, false)
+	svc := scalelite.NewServerService(e.store, e.backend, nil, false)
 	res, err := svc.Panic(context.Background(), serverID, keepState, false)
 	if err != nil || len(res.EndErrors) > 0 {
 		e.t.Fatalf("panic %s: %+v, %v", serverID, res, err)

@@ -3,7 +3,6 @@ package bbbfacade
 import (
 	"context"
 	"errors"
-	"net/http"
 	"regexp"
 	"strings"
 
@@ -77,7 +76,7 @@ func (h *Handler) addRecordingRoutes(m map[string]action) {
 	m["updateRecordings"] = action{body: bodyForm, checksum: true, serve: h.updateRecordings}
 	m["deleteRecordings"] = action{getOnly: true, body: bodyUnchecked, checksum: true, serve: h.deleteRecordings}
 	m["getRecordingTextTracks"] = action{body: bodyForm, checksum: true, serve: h.getRecordingTextTracks}
-	m["putRecordingTextTrack"] = action{postOnly: true, body: bodyForm, checksum: true, serve: h.putRecordingTextTrack}
+	m["putRecordingTextTrack"] = action{postOnly: true, body: bodyForm, checksum: true, maxBody: 16 << 20, serve: h.putRecordingTextTrack}
 }
 
 // recordingsDisabled is the RECORDING_DISABLED stub of publish, update and delete.
@@ -116,25 +115,6 @@ func recordingError(err error, message string) error {
 		return &apiError{Key: keyNotFound, Message: msgRecordingsNotFound, Err: err}
 	}
 	return &apiError{Key: keyInternalError, Message: message, Err: err}
-}
-
-// baseURL is <protocol>://<host[:port]> of the request, as Scalelite prefixes playback URLs.
-func (h *Handler) baseURL(r *http.Request) string {
-	scheme := "http"
-	trusted := h.peerTrusted(r)
-	if r.TLS != nil || (trusted && strings.EqualFold(strings.TrimSpace(lastValue(r.Header.Get("X-Forwarded-Proto"))), "https")) {
-		scheme = "https"
-	}
-	host := r.Host
-	if fwd := r.Header.Get("X-Forwarded-Host"); fwd != "" && trusted {
-		host = strings.TrimSpace(lastValue(fwd))
-	}
-	return scheme + "://" + host
-}
-
-func lastValue(s string) string {
-	parts := strings.Split(s, ",")
-	return parts[len(parts)-1]
 }
 
 // builderXML writes documents the way Scalelite's Rails Builder views do: no XML declaration,

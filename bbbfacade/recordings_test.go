@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -35,7 +33,7 @@ func newRecEnv(t *testing.T, store *db.DB, opts ...envOption) *recEnv {
 	t.Helper()
 	gin.SetMode(gin.ReleaseMode)
 	e := &env{t: t, store: store, now: time.Now()}
-	e.cfg = Config{Secrets: []string{testSecret}, Timeouts: bbb.Timeouts{Connect: time.Second, Response: time.Second}}
+	e.cfg = envConfig{Config: Config{Secrets: []string{testSecret}, Timeouts: bbb.Timeouts{Connect: time.Second, Response: time.Second}}}
 	for _, o := range opts {
 		o(&e.cfg)
 	}
@@ -44,24 +42,15 @@ func newRecEnv(t *testing.T, store *db.DB, opts ...envOption) *recEnv {
 	files.NoSync = true
 	protector := recordings.NewProtector(events.NewLocalTokens(time.Now), "key-base", time.Hour, time.Hour, nil)
 	svc := recordings.NewService(recordings.ServiceDeps{Store: store, Files: files, Protector: protector})
-	h, err := New(e.cfg, Deps{Store: store, Logger: slog.New(slog.DiscardHandler), Recordings: svc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(h.Close)
-	e.h = h
-	engine := gin.New()
-	h.Register(engine)
-	engine.NoRoute(UnsupportedRequest)
-	e.ts = httptest.NewServer(engine)
-	t.Cleanup(e.ts.Close)
+	e.recordings = svc
+	e.start()
 	e.client = &http.Client{}
 	return &recEnv{env: e, svc: svc, publishDir: files.PublishDir, unpublished: files.UnpublishDir}
 }
 
-func recordingsDisabled(c *Config)  { c.Recordings.Disabled = true }
-func recordingsFiltered(c *Config)  { c.Recordings.APIFiltered = true }
-func recordingsProtected(c *Config) { c.Recordings.Protected = true }
+func recordingsDisabled(c *envConfig)  { c.Recordings.Disabled = true }
+func recordingsFiltered(c *envConfig)  { c.Recordings.APIFiltered = true }
+func recordingsProtected(c *envConfig) { c.Recordings.Protected = true }
 
 // seed stores a recording (two formats, presentation with a thumbnail) and creates its files.
 func (e *recEnv) seed(recordID, meetingID, state string, start int64, meta map[string]string) {

@@ -8,7 +8,6 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -16,16 +15,18 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/scalelite-go/scalelite/internal/bbb"
+	"github.com/scalelite-go/scalelite/internal/clienthost"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
-// apiRequest is one authenticated API call.
+// apiRequest is one authenticated API call, parsed once: what is authorised is what the call
+// uses, stores and sends to a backend.
 type apiRequest struct {
 	Action string
 	// Params are the authenticated parameters in request order: the URL query when it carries
 	// the checksum (body parameters are then ignored: they are not covered), else the query
-	// followed by the form body (all covered by the checksum).
-	Params bbb.Params
+	// followed by the form body (all covered by the checksum). No key appears twice.
+	Params scalelite.Params
 	// XMLBody is a create or insertDocument XML body, nil when none.
 	XMLBody []byte
 	// Body is the raw POST body (putRecordingTextTrack reads its multipart file from it).
@@ -42,16 +43,13 @@ func (r *apiRequest) TenantID() string {
 	return r.Tenant.ID
 }
 
-// Get returns a parameter's first value.
-func (r *apiRequest) Get(key string) string {
-	v, _ := r.Params.Get(key)
-	return v
-}
+// Get returns a parameter's value.
+func (r *apiRequest) Get(key string) string { return r.Params.Value(key) }
 
 // MeetingID returns the meetingID parameter, or missingParamMeetingID when it is absent or
 // empty (Rails' params.require).
 func (r *apiRequest) MeetingID() (string, error) {
-	if id := r.Get("meetingID"); id != "" {
+	if id := r.Get(scalelite.ParamMeetingID); id != "" {
 		return id, nil
 	}
 	return "", errMissingMeetingID
@@ -61,50 +59,62 @@ func isXMLType(mt string) bool {
 	return mt == "application/xml" || mt == "text/xml" || mt == "application/x-xml"
 }
 
-// parseRequest reads the body, applies the content-type rule, verifies the checksum and resolves
-// the tenant, in Scalelite's order.
+// unauthenticatedBodyLimit bounds what is read of a body before the request is authenticated:
+// a form body that carries the checksum. Larger bodies (slides, text tracks) are read only once
+// the checksum of the URL query has been verified.
+const unauthenticatedBodyLimit = 1 << 20
+
+// parseRequest applies the content-type rule, verifies the checksum, resolves the tenant, reads
+// the body and validates the parameters, in Scalelite's order. A checksum in the URL query is
+// verified before any body is read, so an unauthenticated caller can make the balancer read at
+// most unauthenticatedBodyLimit bytes.
 func (h *Handler) parseRequest(c *gin.Context, name string, a action) (*apiRequest, error) {
 	r := c.Request
-	req := &apiRequest{Action: name, Host: h.requestHost(r)}
-	var body []byte
-	if r.Method == http.MethodPost && r.Body != nil {
-		b, err := io.ReadAll(http.MaxBytesReader(c.Writer, r.Body, h.cfg.MaxBodyBytes))
-		if err != nil {
-			var tooLarge *http.MaxBytesError
-			if errors.As(err, &tooLarge) {
-				return nil, &apiError{Key: keyInternalError, Message: "Request body too large."}
-			}
-			return nil, fmt.Errorf("read request body: %w", err)
-		}
-		body = b
-		req.Body = b
-	}
+	ctx := r.Context()
+	req := &apiRequest{Action: name, Host: clienthost.From(ctx).Host}
 	var mt string
 	var mtParams map[string]string
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, mtParams, _ = mime.ParseMediaType(ct)
 	}
 	isForm := mt == "application/x-www-form-urlencoded" || mt == "multipart/form-data"
-	if len(body) > 0 {
-		ok := true
-		switch a.body {
-		case bodyForm:
-			ok = isForm
-		case bodyFormOrXML:
-			ok = isForm || isXMLType(mt)
-		case bodyXML:
-			ok = isXMLType(mt)
-		}
-		if !ok {
-			return nil, errUnsupportedContentType
-		}
+	hasBody := r.Method == http.MethodPost && r.Body != nil && r.ContentLength != 0
+	if hasBody && !a.body.accepts(mt, isForm) {
+		return nil, errUnsupportedContentType
 	}
-
-	query, err := bbb.ParseQuery(r.URL.RawQuery)
+	query, err := scalelite.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return nil, &apiError{Key: keyChecksumError, Message: msgChecksumError, Err: err}
 	}
-	var form bbb.Params
+	secrets := h.cfg.Secrets
+	if (a.checksum || a.tenant) && h.cfg.Multitenancy {
+		if req.Tenant, err = h.tenant(ctx, req.Host); err != nil {
+			return nil, err
+		}
+		secrets = req.Tenant.Secrets
+	}
+	_, _, inQuery := strings.Cut("&"+r.URL.RawQuery, "&checksum=")
+	verify := bbb.VerifyInput{Action: name, RawQuery: r.URL.RawQuery, Secrets: secrets, Allowed: h.cfg.Algorithms}
+	authenticated := !a.checksum
+	if a.checksum && inQuery {
+		if !bbb.Verify(verify) {
+			return nil, errChecksum
+		}
+		authenticated = true
+	}
+
+	var body []byte
+	if hasBody {
+		limit := h.bodyLimit(a)
+		if !authenticated {
+			limit = min(limit, unauthenticatedBodyLimit)
+		}
+		if body, err = readBody(c, limit); err != nil {
+			return nil, err
+		}
+		req.Body = body
+	}
+	var form scalelite.Params
 	if len(body) > 0 && isForm && a.body != bodyUnchecked {
 		if form, err = parseForm(mt, mtParams, body); err != nil {
 			return nil, &apiError{Key: keyChecksumError, Message: msgChecksumError, Err: err}
@@ -112,49 +122,67 @@ func (h *Handler) parseRequest(c *gin.Context, name string, a action) (*apiReque
 	} else if len(body) > 0 && isXMLType(mt) {
 		req.XMLBody = body
 	}
-
-	if !a.checksum {
-		req.Params = append(query, form...)
-		if a.tenant && h.cfg.Multitenancy {
-			if req.Tenant, err = h.tenant(r.Context(), req.Host); err != nil {
-				return nil, err
-			}
-		}
-		return req, nil
-	}
-	secrets := h.cfg.Secrets
-	if h.cfg.Multitenancy {
-		t, err := h.tenant(r.Context(), req.Host)
-		if err != nil {
-			return nil, err
-		}
-		req.Tenant, secrets = t, t.Secrets
-	}
-	_, _, inQuery := strings.Cut("&"+r.URL.RawQuery, "&checksum=")
-	in := bbb.VerifyInput{Action: name, RawQuery: r.URL.RawQuery, Secrets: secrets, Allowed: h.cfg.Algorithms}
-	if !inQuery && form != nil {
-		in.Form = form.Values()
-		if mt == "application/x-www-form-urlencoded" {
-			in.Body = string(body)
-		}
-	}
-	if !bbb.Verify(in) {
-		return nil, errChecksum
-	}
 	req.Params = query
 	if !inQuery {
 		req.Params = append(query, form...)
 	}
+	if a.checksum && !inQuery {
+		if form != nil {
+			verify.Form = form.Values()
+			if mt == "application/x-www-form-urlencoded" {
+				verify.Body = string(body)
+			}
+		}
+		if !bbb.Verify(verify) {
+			return nil, errChecksum
+		}
+	}
+	if err := validateParams(req.Params); err != nil {
+		return nil, err
+	}
 	return req, nil
 }
 
+// bodyLimit is the largest body the action accepts once authenticated.
+func (h *Handler) bodyLimit(a action) int64 {
+	switch a.body {
+	case bodyFormOrXML, bodyXML: // create and insertDocument: slides
+		return h.cfg.MaxBodyBytes
+	}
+	if a.maxBody > 0 {
+		return a.maxBody
+	}
+	return formBodyLimit
+}
+
+// formBodyLimit bounds the form body of the calls that take only parameters.
+const formBodyLimit = 64 << 10
+
+// readBody reads the POST body, refusing one larger than limit without reading it when its
+// length is declared.
+func readBody(c *gin.Context, limit int64) ([]byte, error) {
+	r := c.Request
+	if r.ContentLength > limit {
+		return nil, errBodyTooLarge
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(c.Writer, r.Body, limit))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, errBodyTooLarge
+		}
+		return nil, &apiError{Key: keyInternalError, Message: "Could not read the request body.", Err: fmt.Errorf("read request body: %w", err)}
+	}
+	return b, nil
+}
+
 // parseForm returns a form body's fields in order (files of a multipart body are skipped).
-func parseForm(mt string, mtParams map[string]string, body []byte) (bbb.Params, error) {
+func parseForm(mt string, mtParams map[string]string, body []byte) (scalelite.Params, error) {
 	if mt == "application/x-www-form-urlencoded" {
-		return bbb.ParseQuery(string(bytes.TrimSpace(body)))
+		return scalelite.ParseQuery(string(bytes.TrimSpace(body)))
 	}
 	mr := multipart.NewReader(bytes.NewReader(body), mtParams["boundary"])
-	var p bbb.Params
+	var p scalelite.Params
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
@@ -170,39 +198,8 @@ func parseForm(mt string, mtParams map[string]string, body []byte) (bbb.Params, 
 		if err != nil {
 			return nil, fmt.Errorf("multipart body: %w", err)
 		}
-		p = append(p, bbb.Param{Key: part.FormName(), Value: string(v)})
+		p = append(p, scalelite.Param{Key: part.FormName(), Value: string(v)})
 	}
-}
-
-// requestHost is the host the client asked for, without port: the last X-Forwarded-Host value
-// when the peer is a trusted proxy (as the server's host check does), else the Host header.
-func (h *Handler) requestHost(r *http.Request) string {
-	host := r.Host
-	if fwd := r.Header.Get("X-Forwarded-Host"); fwd != "" && h.peerTrusted(r) {
-		parts := strings.Split(fwd, ",")
-		host = strings.TrimSpace(parts[len(parts)-1])
-	}
-	if hst, _, err := net.SplitHostPort(host); err == nil {
-		host = hst
-	}
-	return strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(host, "["), "]"))
-}
-
-func (h *Handler) peerTrusted(r *http.Request) bool {
-	peer, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		peer = r.RemoteAddr
-	}
-	ip := net.ParseIP(peer)
-	if ip == nil {
-		return false
-	}
-	for _, n := range h.trusted {
-		if n.Contains(ip) {
-			return true
-		}
-	}
-	return false
 }
 
 // tenant resolves the tenant from the first label of the host; an unknown tenant is a checksum
@@ -220,35 +217,6 @@ func (h *Handler) tenant(ctx context.Context, host string) (*scalelite.Tenant, e
 		return nil, fmt.Errorf("tenant %s: %w", name, err)
 	}
 	return t, nil
-}
-
-// tenantParams loads the tenant's default and override settings (none without a tenant).
-func (h *Handler) tenantParams(ctx context.Context, t *scalelite.Tenant) (scalelite.TenantParams, error) {
-	if t == nil {
-		return scalelite.TenantParams{}, nil
-	}
-	s, err := h.store.TenantSettings(ctx, t.ID)
-	if err != nil {
-		return scalelite.TenantParams{}, fmt.Errorf("tenant settings of %s: %w", t.Name, err)
-	}
-	return scalelite.TenantParamsFrom(s), nil
-}
-
-// toCall and toBBB convert between the protocol's and the domain's parameter lists.
-func toCall(p bbb.Params) scalelite.CallParams {
-	out := make(scalelite.CallParams, len(p))
-	for i, kv := range p {
-		out[i] = scalelite.CallParam{Key: kv.Key, Value: kv.Value, Bare: kv.Bare}
-	}
-	return out
-}
-
-func toBBB(p scalelite.CallParams) bbb.Params {
-	out := make(bbb.Params, len(p))
-	for i, kv := range p {
-		out[i] = bbb.Param{Key: kv.Key, Value: kv.Value, Bare: kv.Bare}
-	}
-	return out
 }
 
 // analyticsURL is the balancer's own analytics callback URL for this request's tenant.

@@ -1,6 +1,7 @@
 package bbbfacade
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -20,12 +21,29 @@ const (
 	bodyUnchecked                 // join: no check
 )
 
+// accepts reports whether a non-empty POST body of media type mt is allowed.
+func (b bodyRule) accepts(mt string, isForm bool) bool {
+	switch b {
+	case bodyForm:
+		return isForm
+	case bodyFormOrXML:
+		return isForm || isXMLType(mt)
+	case bodyXML:
+		return isXMLType(mt)
+	}
+	return true
+}
+
 // action is one API call.
 type action struct {
 	getOnly, postOnly bool
 	body              bodyRule
-	checksum          bool // verify the checksum (and resolve the tenant)
-	tenant            bool // resolve the tenant without a checksum (analytics_callback)
+	maxBody           int64 // the largest body once authenticated; 0: formBodyLimit (XML: MaxBodyBytes)
+	// ownDeadline: the service bounds each step itself (join: its reads are bounded, and the
+	// fast path does no I/O), so the call gets no overall deadline (and the hot path no timer).
+	ownDeadline bool
+	checksum          bool  // verify the checksum (and resolve the tenant)
+	tenant            bool  // resolve the tenant without a checksum (analytics_callback)
 	serve             func(c *gin.Context, req *apiRequest)
 	route             string // the route label, set by routes
 }
@@ -38,13 +56,13 @@ func (h *Handler) routes() map[string]action {
 	actions := map[string]action{
 		"":                   {body: bodyForm, serve: h.index},
 		"create":             {body: bodyFormOrXML, checksum: true, serve: h.create},
-		"join":               {getOnly: true, body: bodyUnchecked, checksum: true, serve: h.join},
+		"join":               {getOnly: true, body: bodyUnchecked, checksum: true, ownDeadline: true, serve: h.join},
 		"end":                {body: bodyForm, checksum: true, serve: h.end},
 		"isMeetingRunning":   {body: bodyForm, checksum: true, serve: h.isMeetingRunning},
 		"getMeetingInfo":     {body: bodyForm, checksum: true, serve: h.getMeetingInfo},
 		"getMeetings":        getMeetings,
 		"insertDocument":     {postOnly: true, body: bodyXML, checksum: true, serve: h.insertDocument},
-		"analytics_callback": {postOnly: true, body: bodyUnchecked, tenant: true, serve: h.analyticsCallback},
+		"analytics_callback": {postOnly: true, body: bodyUnchecked, tenant: true, maxBody: 4 << 20, serve: h.analyticsCallback},
 	}
 	h.addRecordingRoutes(actions)
 	for name, a := range actions {
@@ -74,6 +92,12 @@ func (h *Handler) dispatch(c *gin.Context) {
 		return
 	}
 	c.Set(routeKey, a.route)
+	if !a.ownDeadline {
+		// The call's deadline: its context reaches every store read and backend call.
+		ctx, cancel := context.WithTimeout(c.Request.Context(), h.cfg.RequestTimeout)
+		defer cancel()
+		c.Request = c.Request.WithContext(ctx)
+	}
 	req, err := h.parseRequest(c, name, a)
 	if err != nil {
 		h.fail(c, err)

@@ -37,7 +37,7 @@ func TestUnsupportedRequest(t *testing.T) {
 // the allowed list, several secrets, and the failures.
 func TestChecksum(t *testing.T) {
 	eachDB(t, func(t *testing.T, store *db.DB) {
-		e := newEnv(t, store, 0, func(c *Config) { c.Secrets = []string{"first", testSecret} })
+		e := newEnv(t, store, 0, func(c *envConfig) { c.Secrets = []string{"first", testSecret} })
 		ok := func(u string) bool {
 			_, body, _ := e.do(http.MethodGet, u, "", "")
 			return strings.Contains(body, "noMeetings")
@@ -73,10 +73,10 @@ func TestChecksum(t *testing.T) {
 		if !ok(e.ts.URL + APIPath + "/getMeetings?&checksum=" + checksumOf("getMeetings", "")) {
 			t.Error("?&checksum= rejected")
 		}
-		restricted := newEnvOn(t, store, e, func(c *Config) { c.Algorithms = []bbb.Algorithm{bbb.SHA512} })
+		restricted := newEnvOn(t, store, e, func(c *envConfig) { c.Algorithms = []bbb.Algorithm{bbb.SHA512} })
 		_, body, _ := restricted.do(http.MethodGet, restricted.signedWith(bbb.SHA256, testSecret, "getMeetings", ""), "", "")
 		checkError(t, body, keyChecksumError, msgChecksumError)
-		none := newEnvOn(t, store, e, func(c *Config) { c.Secrets = nil })
+		none := newEnvOn(t, store, e, func(c *envConfig) { c.Secrets = nil })
 		_, body, _ = none.do(http.MethodGet, none.signed("getMeetings", ""), "", "")
 		checkError(t, body, keyChecksumError, msgChecksumError)
 	})

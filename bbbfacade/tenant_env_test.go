@@ -2,22 +2,18 @@ package bbbfacade
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/gin-gonic/gin"
 
 	"github.com/scalelite-go/scalelite/db"
 	"github.com/scalelite-go/scalelite/internal/bbb"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
-func multitenant(c *Config) { c.Multitenancy = true }
+func multitenant(c *envConfig) { c.Multitenancy = true }
 
 func checksumOf(action, query string) string {
 	return bbb.Checksum(bbb.SHA256, action, query, testSecret)
@@ -80,21 +76,13 @@ func (e *env) tenantCreate(tenant, secret, meetingID string) string {
 // newEnvOn starts a second balancer over the same store and simulated servers.
 func newEnvOn(t *testing.T, store *db.DB, base *env, opts ...envOption) *env {
 	t.Helper()
-	e := &env{t: t, store: store, sim: base.sim, now: time.Now(), client: base.client}
+	e := &env{t: t, store: store, sim: base.sim, now: time.Now(), client: base.client, recordings: base.recordings}
 	e.cfg = base.cfg
 	e.cfg.Multitenancy = false
 	for _, o := range opts {
 		o(&e.cfg)
 	}
-	h, err := New(e.cfg, Deps{Store: store, Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return e.now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.h = h
-	engine := gin.New()
-	h.Register(engine)
-	e.ts = httptest.NewServer(engine)
-	t.Cleanup(e.ts.Close)
+	e.start()
 	return e
 }
 

@@ -46,6 +46,9 @@ type DB struct {
 	logger  *slog.Logger
 
 	placements *placementQueue // group commit of placements (place_batch.go)
+	// applyHook, set only by tests (export_test.go), runs in the placement transaction before
+	// each request is applied: it can park the worker or panic as a request would.
+	applyHook func(meetingID string)
 
 	// Now is the clock used for CreatedAt/UpdatedAt and similar stamps. Open sets time.Now.
 	Now func() time.Time

@@ -32,3 +32,7 @@ func (db *DB) PlacementsClosed() bool {
 	defer q.mu.Unlock()
 	return q.closed
 }
+
+// SetPlacementHook runs hook in the placement transaction before each request is applied (nil
+// removes it). Set it before the first placement.
+func (db *DB) SetPlacementHook(hook func(meetingID string)) { db.applyHook = hook }

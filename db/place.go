@@ -26,14 +26,13 @@ func (db *DB) lockPlacements(ctx context.Context, tx bun.Tx) error {
 
 // PlaceMeeting finds the running meeting or places it, in a transaction that serialises with
 // every other placement, and reserves the load on the chosen server in the same transaction.
-// A running meeting that stays where it is is answered from a plain read, without the lock;
-// KeepExisting may therefore be called twice and must have no side effects. Other placements are
-// group-committed: queued to the DB's placement worker, which applies everything waiting in one
-// transaction (see place_batch.go); the callbacks then run on the worker's goroutine, and
-// VoiceBridges may be asked before Select even when the placement ends up inserting nothing.
+// A running meeting that stays where it is is answered from a plain read, without the lock (so
+// Decide may be asked twice). Other placements are group-committed: queued to the DB's placement
+// worker, which applies everything waiting in one transaction (see place_batch.go), deciding from
+// each request's data.
 func (db *DB) PlaceMeeting(ctx context.Context, req scalelite.PlaceRequest) (scalelite.PlaceResult, error) {
-	if req.Select == nil || req.VoiceBridges == nil || req.Meeting.MeetingID == "" {
-		return scalelite.PlaceResult{}, scalelite.Errorf(scalelite.EINVALID, "place meeting: need a meeting id, Select and VoiceBridges")
+	if req.Meeting.MeetingID == "" {
+		return scalelite.PlaceResult{}, scalelite.Errorf(scalelite.EINVALID, "place meeting: need a meeting id")
 	}
 	// Fast path without a transaction or lock: a running meeting that stays where it is. The
 	// answer is what a serialised placement would have given at the time of the read.
@@ -94,8 +93,11 @@ func (db *DB) keepRunning(ctx context.Context, req scalelite.PlaceRequest) (scal
 	if row.Server != nil {
 		srv = row.Server.domain()
 	}
-	if req.KeepExisting == nil || req.KeepExisting(existing, srv) {
+	switch req.Decide(existing, srv) {
+	case scalelite.Stay:
 		return scalelite.PlaceResult{Meeting: existing, Server: srv}, true, nil
+	case scalelite.StayAsk:
+		return scalelite.PlaceResult{Meeting: existing, Server: srv, AskCordoned: true}, true, nil
 	}
 	return scalelite.PlaceResult{}, false, nil
 }

@@ -74,7 +74,7 @@ type placeAnswer struct {
 	res      scalelite.PlaceResult
 	err      error
 	retry    bool // the batch failed: run the request alone in its own transaction
-	panicked any  // the request's callback panicked with this value in the worker
+	panicked any  // a method of the request panicked with this value in the worker
 }
 
 // placementQueue is the per-DB queue and worker of group-committed placements.
@@ -272,7 +272,7 @@ type txRunner interface {
 
 // runPlacements applies the calls in order in one transaction on ctx and commits it. It returns
 // one answer per call. When the transaction fails (err != nil, nothing committed), every answer
-// says retry, except that with catchPanics a call whose callback panicked gets the panic value.
+// says retry, except that with catchPanics a call whose request panicked (a method of its data) gets the panic value.
 func (db *DB) runPlacements(ctx context.Context, on txRunner, calls []*placeCall, catchPanics bool) (answers []placeAnswer, err error) {
 	answers = make([]placeAnswer, len(calls))
 	var p *placementTx
@@ -288,7 +288,7 @@ func (db *DB) runPlacements(ctx context.Context, on txRunner, calls []*placeCall
 			if p != nil {
 				answers[p.currentIndex] = placeAnswer{panicked: v}
 			}
-			err = fmt.Errorf("placement callback panicked: %v", v)
+			err = fmt.Errorf("placement request panicked: %v", v)
 		}()
 	}
 	reqs := make([]scalelite.PlaceRequest, len(calls))

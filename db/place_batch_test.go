@@ -15,11 +15,43 @@ import (
 )
 
 // The tests below control what one batch holds: a "blocker" placement is taken by the worker
-// and waits inside its Select (holding the placement transaction) until released, while the
+// and waits in the placement hook (holding the placement transaction) until released, while the
 // requests under test queue up behind it; once all are queued the blocker is released and the
 // worker takes them together as the next batch.
 
-// blocker is a placement parked inside its Select.
+// hooks are per-meeting placement hooks of one store (the store's hook dispatches to them).
+type hooks struct {
+	mu sync.Mutex
+	by map[string]func()
+}
+
+// onApply runs fn when the placement of meetingID is applied in the worker.
+func onApply(store *db.DB, meetingID string, fn func()) {
+	h := storeHooks(store)
+	h.mu.Lock()
+	h.by[meetingID] = fn
+	h.mu.Unlock()
+}
+
+var hooksOf sync.Map // *db.DB -> *hooks
+
+func storeHooks(store *db.DB) *hooks {
+	h := &hooks{by: map[string]func(){}}
+	if got, loaded := hooksOf.LoadOrStore(store, h); loaded {
+		return got.(*hooks)
+	}
+	store.SetPlacementHook(func(id string) {
+		h.mu.Lock()
+		fn := h.by[id]
+		h.mu.Unlock()
+		if fn != nil {
+			fn()
+		}
+	})
+	return h
+}
+
+// blocker is a placement parked in the placement hook.
 type blocker struct {
 	release chan struct{}
 	done    chan error
@@ -30,13 +62,12 @@ func block(t *testing.T, store *db.DB) *blocker {
 	t.Helper()
 	b := &blocker{release: make(chan struct{}), done: make(chan error, 1)}
 	entered := make(chan struct{})
-	var once sync.Once // a failed batch (TestPlaceBatchClose) calls Select again
-	req := scalelitetest.PlaceRequest("blocker", "")
-	req.Select = func(c []*scalelite.Server) (*scalelite.Server, string, error) {
+	var once sync.Once // a failed batch (TestPlaceBatchClose) applies the request again
+	onApply(store, "blocker", func() {
 		once.Do(func() { close(entered) })
 		<-b.release
-		return scalelitetest.LeastLoaded(c)
-	}
+	})
+	req := scalelitetest.PlaceRequest("blocker", "")
 	go func() {
 		_, err := store.PlaceMeeting(context.Background(), req)
 		b.done <- err
@@ -107,9 +138,9 @@ func TestPlaceBatchSelectErrorFailsAlone(t *testing.T) {
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		scalelitetest.CreateServers(t, store, "a", "b", "c")
 		b := block(t, store)
-		sentinel := scalelite.Errorf(scalelite.EUNAVAILABLE, "serverTagUnavailable")
 		bad := scalelitetest.PlaceRequest("bad", "")
-		bad.Select = func([]*scalelite.Server) (*scalelite.Server, string, error) { return nil, "", sentinel }
+		bad.Tags = scalelite.ParseServerTag("gpu!")
+		_, _, sentinel := bad.Select([]*scalelite.Server{{ID: "a"}})
 		outs := queue(t, store, context.Background(),
 			scalelitetest.PlaceRequest("ok0", ""), scalelitetest.PlaceRequest("ok1", ""), bad,
 			scalelitetest.PlaceRequest("ok3", ""), scalelitetest.PlaceRequest("ok4", ""))
@@ -118,7 +149,7 @@ func TestPlaceBatchSelectErrorFailsAlone(t *testing.T) {
 		for i, ch := range outs {
 			got := <-ch
 			if i == 2 {
-				if got.err != sentinel {
+				if !errors.Is(got.err, scalelite.ErrTagUnavailable) || got.err.Error() != sentinel.Error() {
 					t.Errorf("bad: error %v (%T), want the Select error itself", got.err, got.err)
 				}
 				continue
@@ -237,14 +268,13 @@ func TestPlaceBatchCancelledAfterTaken(t *testing.T) {
 		defer cancel()
 		entered, release := make(chan struct{}), make(chan struct{})
 		late := scalelitetest.PlaceRequest("late", "")
-		late.Select = func(c []*scalelite.Server) (*scalelite.Server, string, error) {
+		onApply(store, "late", func() {
 			close(entered)
 			<-release
-			return scalelitetest.LeastLoaded(c)
-		}
+		})
 		outs := queue(t, store, ctx, late)
 		outs = append(outs, queue(t, store, context.Background(), scalelitetest.PlaceRequest("peer", ""))...)
-		b.unblock(t) // the worker takes late and peer, and parks in late's Select
+		b.unblock(t) // the worker takes late and peer, and parks applying late
 		<-entered
 		cancel()
 		close(release)
@@ -305,7 +335,7 @@ func TestPlaceBatchDatabaseErrorFallsBack(t *testing.T) {
 	})
 }
 
-// TestPlaceBatchPanicStaysWithItsCaller: a callback panic in the worker is raised in the
+// TestPlaceBatchPanicStaysWithItsCaller: a request's panic in the worker is raised in the
 // caller's goroutine; the batch's other requests are placed.
 func TestPlaceBatchPanicStaysWithItsCaller(t *testing.T) {
 	t.Parallel()
@@ -313,7 +343,7 @@ func TestPlaceBatchPanicStaysWithItsCaller(t *testing.T) {
 		scalelitetest.CreateServers(t, store, "a")
 		b := block(t, store)
 		boom := scalelitetest.PlaceRequest("boom", "")
-		boom.Select = func([]*scalelite.Server) (*scalelite.Server, string, error) { panic("boom") }
+		onApply(store, "boom", func() { panic("boom") })
 		first := queue(t, store, context.Background(), scalelitetest.PlaceRequest("ok1", ""))[0]
 		recovered := make(chan any, 1)
 		go func() {

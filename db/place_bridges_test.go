@@ -12,35 +12,31 @@ import (
 
 // A batch reads only each request's first voice bridge candidate up front; the others are read
 // when the first is taken, by a running meeting or by an earlier request of the same batch. Each
-// request's Finish sees its own bridge and server, and what it returns is stored with the row.
-func TestPlaceBatchVoiceBridgesAndFinish(t *testing.T) {
+// request's create parameters are built for its own bridge and server and stored with the row.
+func TestPlaceBatchVoiceBridgesAndCreateParams(t *testing.T) {
 	t.Parallel()
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		ctx := context.Background()
 		scalelitetest.CreateServers(t, store, "a", "b")
 		running := scalelitetest.PlaceRequest("running", "")
-		running.VoiceBridges = func() []string { return []string{"100000001"} }
+		running.VoiceBridges = scalelite.VoiceBridgeRequest{Keep: "100000001"}
 		if _, err := store.PlaceMeeting(ctx, running); err != nil {
 			t.Fatal(err)
 		}
-		req := func(id string, bridges ...string) scalelite.PlaceRequest {
-			r := scalelitetest.PlaceRequest(id, "")
-			r.VoiceBridges = func() []string { return bridges }
-			r.Finish = func(m *scalelite.Meeting, srv *scalelite.Server) (string, []byte) {
-				return scalelitetest.FinishedQuery(m, srv), []byte("<" + id + "/>")
-			}
-			return r
+		// The first candidate is the external one (when given), then numbers generated from the id.
+		req := func(id string) scalelite.PlaceRequest {
+			return scalelitetest.WithCreateSpec(scalelitetest.PlaceRequest(id, ""), []byte("<"+id+"/>"))
 		}
+		m1, m2, m3, m4 := req("m1"), req("m2"), req("m3"), req("m4")
+		m1.VoiceBridges.External = "100000002"
+		m2.VoiceBridges.External = "100000001"                            // the running meeting's
+		m3.VoiceBridges.External = "100000002"                            // m1's, earlier in the batch
+		m4.VoiceBridges = scalelite.VoiceBridgeRequest{Keep: "100000001"} // taken: refused
 		b := block(t, store)
-		outs := queue(t, store, ctx,
-			req("m1", "100000002", "100000003"),
-			req("m2", "100000001", "100000002", "100000004", "100000005"), // running, m1's, free
-			req("m3", "100000001", "100000004", "100000005"),              // running, m2's, free
-			req("m4", "100000001", "100000002"),                           // all taken: refused
-		)
+		outs := queue(t, store, ctx, m1, m2, m3, m4)
 		before := store.PlacementStats()
 		b.unblock(t)
-		want := map[int]string{0: "100000002", 1: "100000004", 2: "100000005"}
+		want := map[int]string{0: "100000002", 1: m2.VoiceBridges.Candidates("m2")[1], 2: m3.VoiceBridges.Candidates("m3")[1]}
 		for i, ch := range outs {
 			got := <-ch
 			if i == 3 {
@@ -57,7 +53,7 @@ func TestPlaceBatchVoiceBridgesAndFinish(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			q := scalelitetest.FinishedQuery(stored, &scalelite.Server{ID: stored.ServerID})
+			q := scalelitetest.CreatedQuery(stored, &scalelite.Server{ID: stored.ServerID})
 			if stored.CreateQuery != q || string(stored.CreateBody) != "<"+m.MeetingID+"/>" || m.CreateQuery != q {
 				t.Errorf("%s stored %q %q, returned %q; want %q", m.MeetingID, stored.CreateQuery, stored.CreateBody, m.CreateQuery, q)
 			}

@@ -40,12 +40,12 @@ type placementTx struct {
 	running map[string]*scalelite.Meeting // running meetings with the requests' meeting ids
 	pending []*scalelite.Meeting          // new meetings not inserted yet (ID 0)
 
-	bridges       [][]string      // VoiceBridges() of each request, asked for once
+	bridges       [][]string      // voice bridge candidates of each request, computed once
 	bridgeInUse   map[string]bool // voice bridges used by running meetings (read or placed here)
 	bridgeChecked map[string]bool // voice bridges whose use was read in this transaction
 	reserved      map[string][]float64
 	reservedSeq   []string // server ids in the order of their first reservation
-	currentIndex  int      // request being applied, to blame a panicking callback
+	currentIndex  int      // request being applied, to blame a request that panicked
 }
 
 // newPlacementTx returns the state of a placement transaction for n requests.
@@ -64,7 +64,7 @@ func (db *DB) newPlacementTx(tx bun.Tx, n int) *placementTx {
 // load reads the state the requests depend on: every server, then in one query the running
 // meetings with the requests' meeting ids or using the first of their voice bridge candidates
 // (almost always free: the others are read by freeBridge when needed, which keeps this query
-// small). It asks VoiceBridges of every request up front, before any request is applied.
+// small). It computes the voice bridge candidates of every request up front.
 func (p *placementTx) load(ctx context.Context, reqs []scalelite.PlaceRequest) error {
 	if err := p.tx.NewSelect().Model(&p.servers).OrderExpr("id").Scan(ctx); err != nil {
 		return fmt.Errorf("load servers: %w", err)
@@ -78,7 +78,7 @@ func (p *placementTx) load(ctx context.Context, reqs []scalelite.PlaceRequest) e
 	for i, r := range reqs {
 		ids = append(ids, r.Meeting.MeetingID)
 		p.currentIndex = i
-		p.bridges[i] = r.VoiceBridges()
+		p.bridges[i] = r.VoiceBridges.Candidates(r.Meeting.MeetingID)
 		for _, c := range p.bridges[i] {
 			if c == "" {
 				continue
@@ -166,6 +166,9 @@ func (p *placementTx) server(id string) *scalelite.Server {
 func (p *placementTx) apply(ctx context.Context, i int, req scalelite.PlaceRequest) (res scalelite.PlaceResult, refused, err error) {
 	p.currentIndex = i
 	id := req.Meeting.MeetingID
+	if p.db.applyHook != nil {
+		p.db.applyHook(id)
+	}
 	if m := p.running[id]; m != nil && m.ID == 0 {
 		if err := p.flushInserts(ctx); err != nil {
 			return res, nil, err
@@ -179,8 +182,11 @@ func (p *placementTx) apply(ctx context.Context, i int, req scalelite.PlaceReque
 			return res, scalelite.Errorf(scalelite.ECONFLICT, "meeting %q is running for another tenant", id), nil
 		}
 		srv := p.server(existing.ServerID)
-		if req.KeepExisting == nil || req.KeepExisting(existing, srv) {
+		switch req.Decide(existing, srv) {
+		case scalelite.Stay:
 			return scalelite.PlaceResult{Meeting: existing, Server: srv}, nil, nil
+		case scalelite.StayAsk:
+			return scalelite.PlaceResult{Meeting: existing, Server: srv, AskCordoned: true}, nil, nil
 		}
 	}
 
@@ -206,10 +212,8 @@ func (p *placementTx) apply(ctx context.Context, i int, req scalelite.PlaceReque
 			Set("missed_polls = 0").
 			Set("participants = 0").
 			Set("updated_at = ?", now)
-		if req.Finish != nil {
-			moved.CreateQuery, moved.CreateBody = finish(req.Finish, &moved, chosen)
-			q.Set("create_query = ?", moved.CreateQuery).Set("create_body = ?", moved.CreateBody)
-		}
+		moved.CreateQuery, moved.CreateBody = req.CreateParams(&moved, chosen)
+		q.Set("create_query = ?", moved.CreateQuery).Set("create_body = ?", moved.CreateBody)
 		if _, err := q.Returning("*").Exec(ctx, &row); err != nil {
 			return res, nil, fmt.Errorf("re-home: %w", err)
 		}
@@ -223,9 +227,7 @@ func (p *placementTx) apply(ctx context.Context, i int, req scalelite.PlaceReque
 		m := req.Meeting
 		m.ID, m.ServerID, m.VoiceBridge, m.Placement, m.Reservation = 0, chosen.ID, vb, placement, reservation
 		m.MissedPolls, m.CreatedAt, m.UpdatedAt, m.EndedAt = 0, now, now, nil
-		if req.Finish != nil {
-			m.CreateQuery, m.CreateBody = finish(req.Finish, &m, chosen)
-		}
+		m.CreateQuery, m.CreateBody = req.CreateParams(&m, chosen)
 		p.pending = append(p.pending, &m)
 		p.running[id] = &m
 		p.bridgeInUse[vb] = true
@@ -240,17 +242,6 @@ func (p *placementTx) apply(ctx context.Context, i int, req scalelite.PlaceReque
 		p.reserved[chosen.ID] = append(p.reserved[chosen.ID], reservation)
 	}
 	return res, nil, nil
-}
-
-// finish asks the request's Finish for the create parameters to store with m, on copies so
-// that the callback cannot change what is written besides them.
-func finish(f func(*scalelite.Meeting, *scalelite.Server) (string, []byte), m *scalelite.Meeting, srv *scalelite.Server) (string, []byte) {
-	mc, sc := *m, *srv
-	query, body := f(&mc, &sc)
-	if len(body) == 0 {
-		body = nil
-	}
-	return query, body
 }
 
 func (p *placementTx) isCandidate(id string) bool {

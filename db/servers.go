@@ -181,7 +181,7 @@ func (db *DB) DeleteServer(ctx context.Context, id string) error {
 }
 
 // RecordPoll stores one poll's outcome in one UPDATE; ENOTFOUND when the server is gone.
-func (db *DB) RecordPoll(ctx context.Context, id string, r scalelite.PollResult) error {
+func (db *DB) RecordPoll(ctx context.Context, id string, r scalelite.PollResult) (*scalelite.Server, error) {
 	at := r.Time
 	if at.IsZero() {
 		at = db.now()
@@ -202,15 +202,18 @@ func (db *DB) RecordPoll(ctx context.Context, id string, r scalelite.PollResult)
 	}
 	if r.State != nil {
 		if !r.State.Valid() {
-			return scalelite.Errorf(scalelite.EINVALID, "server state %q is not enabled, cordoned or disabled", *r.State)
+			return nil, scalelite.Errorf(scalelite.EINVALID, "server state %q is not enabled, cordoned or disabled", *r.State)
 		}
 		q.Set("state = ?", string(*r.State)).Set("updated_at = ?", utc(at))
 	}
-	res, err := q.Exec(ctx)
-	if err != nil {
-		return translate(err, "record poll of", "server "+quote(id))
+	var rows []serverRow
+	if _, err := q.Returning("*").Exec(ctx, &rows); err != nil {
+		return nil, translate(err, "record poll of", "server "+quote(id))
 	}
-	return notFoundIfNone(res, "server "+quote(id))
+	if len(rows) == 0 {
+		return nil, scalelite.Errorf(scalelite.ENOTFOUND, "%s not found", "server "+quote(id))
+	}
+	return rows[0].domain(), nil
 }
 
 // AddLoad adds each delta to its server's load in one statement; unknown ids are ignored.

@@ -83,7 +83,7 @@ func TestQueryLoadHistory(t *testing.T) {
 		e.addServer(1, "bbb-b", "")
 		sim := e.sim.Servers()[0]
 		client := bbb.NewClient(bbb.SHA256, bbb.Timeouts{Connect: time.Second, Response: 2 * time.Second})
-		p := bbb.Params{{Key: "meetingID", Value: "room"}, {Key: "name", Value: "Room"}}
+		p := scalelite.Params{{Key: "meetingID", Value: "room"}, {Key: "name", Value: "Room"}}
 		if _, err := client.Do(e.ctx, sim.Endpoint(), "create", p, nil, nil); err != nil {
 			t.Fatal(err)
 		}

@@ -106,13 +106,19 @@ func (e *env) newInstance(t *testing.T, store *db.DB) *instance {
 	keys := scalelite.NewAPIKeyService(store, store, adminEnvKey)
 	history := loadhistory.NewRecorder(logger, nil) // fed from this instance's pub/sub, as in serve
 	go func() { _ = history.Run(e.ctx, ps) }()
+	meetings, err := scalelite.NewMeetingService(scalelite.MeetingPolicy{}, scalelite.MeetingServiceDeps{
+		Store: store, Backend: backend, Events: ps, Logger: logger,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	r := graph.New(graph.Deps{
 		Store:            store,
 		ServerService:    servers,
 		ServerSyncer:     &serversync.Syncer{Servers: servers},
 		Poller:           p,
 		TenantService:    scalelite.NewTenantService(store),
-		MeetingService:   scalelite.NewMeetingService(store, backend, ps, time.Now, logger),
+		MeetingService:   meetings,
 		RecordingService: recordings.NewService(recordings.ServiceDeps{Store: store, Files: files, Publisher: ps, Logger: logger}),
 		APIKeyService:    keys,
 		Events:           ps,
@@ -232,7 +238,7 @@ func (e *env) addServer(i int, id, tag string) *scalelite.Server {
 	if err := e.store.CreateServer(e.ctx, srv); err != nil {
 		e.t.Fatalf("create server: %v", err)
 	}
-	if err := e.store.RecordPoll(e.ctx, id, scalelite.PollResult{Time: time.Now(), Online: true, Load: 3, Meetings: 2, Users: 7, LargestMeeting: 5, Videos: 1, BBBVersion: "3.0.19"}); err != nil {
+	if _, err := e.store.RecordPoll(e.ctx, id, scalelite.PollResult{Time: time.Now(), Online: true, Load: 3, Meetings: 2, Users: 7, LargestMeeting: 5, Videos: 1, BBBVersion: "3.0.19"}); err != nil {
 		e.t.Fatalf("record poll: %v", err)
 	}
 	got, err := e.store.Server(e.ctx, id)
@@ -245,28 +251,13 @@ func (e *env) addServer(i int, id, tag string) *scalelite.Server {
 // addMeeting places a meeting of tenantID ("" for none) on serverID.
 func (e *env) addMeeting(meetingID, tenantID, serverID string) *scalelite.Meeting {
 	e.t.Helper()
-	res, err := e.store.PlaceMeeting(e.ctx, scalelite.PlaceRequest{
+	e.voiceBridge++
+	res, err := scalelitetest.PlaceOn(e.ctx, e.store, scalelite.PlaceRequest{
 		Meeting: scalelite.Meeting{MeetingID: meetingID, TenantID: tenantID, Name: "Meeting " + meetingID,
 			ModeratorPW: "mp-" + meetingID, AttendeePW: "ap-" + meetingID, CreateQuery: "meetingID=" + meetingID},
-		KeepExisting: func(*scalelite.Meeting, *scalelite.Server) bool { return true },
-		Select: func(cands []*scalelite.Server) (*scalelite.Server, string, error) {
-			for _, c := range cands {
-				if c.ID == serverID {
-					return c, `{"chosen":"` + serverID + `"}`, nil
-				}
-			}
-			return nil, "", scalelite.Errorf(scalelite.EUNAVAILABLE, "server %s is not a candidate", serverID)
-		},
-		VoiceBridges: func() []string {
-			out := make([]string, 20)
-			for i := range out {
-				e.voiceBridge++
-				out[i] = strconv.Itoa(70000 + e.voiceBridge)
-			}
-			return out
-		},
-		Reservation: 1,
-	})
+		VoiceBridges: scalelite.VoiceBridgeRequest{Keep: strconv.Itoa(70000 + e.voiceBridge)},
+		Reservation:  1,
+	}, serverID)
 	if err != nil {
 		e.t.Fatalf("place meeting %s: %v", meetingID, err)
 	}

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/scalelite-go/scalelite/graph/model"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
@@ -49,8 +50,29 @@ func subscribe[T any](ctx context.Context, sub scalelite.Subscriber, topic strin
 // wanted reports whether id passes an optional id filter (nil or empty passes everything).
 func wanted(filter []string, id string) bool { return len(filter) == 0 || slices.Contains(filter, id) }
 
+// serverLoadEvent is e's server snapshot; an event type the schema does not know (a newer
+// instance's) reads as POLLED, the neutral "here is its state".
 func serverLoadEvent(e scalelite.Event) *model.ServerLoad {
 	s := e.Server
-	return &model.ServerLoad{Type: e.Type, Time: e.Time, ID: s.ID, URL: s.URL, State: s.State,
+	typ, known := serverEventType(e.Type)
+	if !known {
+		typ = model.ServerEventTypePolled
+	}
+	return &model.ServerLoad{Type: typ, Time: e.Time, ID: s.ID, URL: s.URL, State: s.State,
 		Online: s.Online, Load: serverLoad(s), Meetings: s.Meetings, Users: s.Users, Videos: s.Videos}
 }
+
+// serverEventType and meetingEventType map the domain's event types (scalelite.Server* and
+// scalelite.Meeting* constants, e.g. "state-changed") to the schema's enums (STATE_CHANGED);
+// known is false for a type the schema does not list.
+func serverEventType(t string) (v model.ServerEventType, known bool) {
+	v = model.ServerEventType(enumName(t))
+	return v, v.IsValid()
+}
+
+func meetingEventType(t string) (v model.MeetingEventType, known bool) {
+	v = model.MeetingEventType(enumName(t))
+	return v, v.IsValid()
+}
+
+func enumName(t string) string { return strings.ToUpper(strings.ReplaceAll(t, "-", "_")) }

@@ -34,10 +34,11 @@ func (r *subscriptionResolver) ServerEvents(ctx context.Context, serverIds []str
 		if id == "" && e.Server != nil {
 			id = e.Server.ID
 		}
-		if id == "" || !wanted(serverIds, id) {
+		typ, known := serverEventType(e.Type)
+		if id == "" || !known || !wanted(serverIds, id) {
 			return nil, false
 		}
-		ev := &model.ServerEvent{Type: e.Type, Time: e.Time, ServerID: id, Detail: optional(e.Detail)}
+		ev := &model.ServerEvent{Type: typ, Time: e.Time, ServerID: id, Detail: optional(e.Detail)}
 		if e.Server != nil {
 			ev.Server = serverLoadEvent(e)
 		}
@@ -51,10 +52,11 @@ func (r *subscriptionResolver) MeetingEvents(ctx context.Context, meetingIDs []s
 		return nil, err
 	}
 	return subscribe(ctx, r.Events, scalelite.TopicMeetingEvents, func(e scalelite.Event) (*model.MeetingEvent, bool) {
-		if e.MeetingID == "" || !wanted(meetingIDs, e.MeetingID) || !p.CanSeeTenant(e.TenantID) {
+		typ, known := meetingEventType(e.Type)
+		if e.MeetingID == "" || !known || !wanted(meetingIDs, e.MeetingID) || !p.CanSeeTenant(e.TenantID) {
 			return nil, false
 		}
-		return &model.MeetingEvent{Type: e.Type, Time: e.Time, MeetingID: e.MeetingID,
+		return &model.MeetingEvent{Type: typ, Time: e.Time, MeetingID: e.MeetingID,
 			ServerID: optional(e.ServerID), TenantID: optional(e.TenantID), Detail: optional(e.Detail)}, true
 	})
 }

@@ -65,7 +65,7 @@ func TestSubscriptionServerLoadFromAnotherInstance(t *testing.T) {
 			}
 		})
 		got := ev.ServerLoad
-		if got.Type != "polled" || got.ID != "bbb-a" || got.URL != sim.URL() || got.State != "ENABLED" || !got.Online || got.Load == nil || got.Time.IsZero() {
+		if got.Type != "POLLED" || got.ID != "bbb-a" || got.URL != sim.URL() || got.State != "ENABLED" || !got.Online || got.Load == nil || got.Time.IsZero() {
 			t.Errorf("serverLoad event = %+v", got)
 		}
 	})
@@ -95,7 +95,7 @@ func TestSubscriptionServerEvents(t *testing.T) {
 			other.must(adminEnvKey, `mutation { cordonServer(id: "bbb-a") { id } }`, nil, nil)
 			other.must(adminEnvKey, fmt.Sprintf(`mutation { %s(id: "bbb-b") { id } }`, states[attempt%2]), nil, nil)
 		})
-		if ev.ServerEvents.ServerID != "bbb-b" || ev.ServerEvents.Type != "state-changed" || ev.ServerEvents.Server.ID != "bbb-b" {
+		if ev.ServerEvents.ServerID != "bbb-b" || ev.ServerEvents.Type != "STATE_CHANGED" || ev.ServerEvents.Server.ID != "bbb-b" {
 			t.Errorf("serverEvents = %+v", ev.ServerEvents)
 		}
 	})
@@ -127,7 +127,7 @@ func TestSubscriptionMeetingEventsForTenant(t *testing.T) {
 			other.must(adminEnvKey, `mutation($id: String!) { endMeeting(meetingID: $id) { meetingID } }`, map[string]any{"id": a}, nil)
 		})
 		got := ev.MeetingEvents
-		if !strings.HasPrefix(got.MeetingID, "acme-") || got.Type != "ended" || got.TenantID == nil || *got.TenantID != acme.ID || got.ServerID == nil {
+		if !strings.HasPrefix(got.MeetingID, "acme-") || got.Type != "ENDED" || got.TenantID == nil || *got.TenantID != acme.ID || got.ServerID == nil {
 			t.Errorf("meetingEvents = %+v, want only acme's meetings", got)
 		}
 	})

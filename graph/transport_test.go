@@ -215,7 +215,7 @@ func TestMountedInServer(t *testing.T) {
 				t.Fatalf("subscription through the gin engine: %v", err)
 			}
 		}
-		if ev.ServerEvents.ServerID != "bbb-a" || ev.ServerEvents.Type != "state-changed" {
+		if ev.ServerEvents.ServerID != "bbb-a" || ev.ServerEvents.Type != "STATE_CHANGED" {
 			t.Errorf("event = %+v", ev)
 		}
 	})

@@ -14,6 +14,7 @@ import (
 	"github.com/scalelite-go/scalelite/internal/bbbsim"
 	"github.com/scalelite-go/scalelite/internal/events"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
+	"github.com/scalelite-go/scalelite/internal/scalelitetest"
 	"github.com/scalelite-go/scalelite/poller"
 )
 
@@ -49,7 +50,7 @@ func newHarness(t *testing.T, store *db.DB, n int, cfg poller.Config) *harness {
 		}
 		h.ids = append(h.ids, id)
 		// Servers start online, as in a running pool (tests that need otherwise say so).
-		if err := store.RecordPoll(ctx, id, scalelite.PollResult{Time: time.Now(), Online: true}); err != nil {
+		if _, err := store.RecordPoll(ctx, id, scalelite.PollResult{Time: time.Now(), Online: true}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -106,20 +107,10 @@ func (h *harness) server(id string) *scalelite.Server {
 // record places a meeting on the server in our records only.
 func (h *harness) record(serverID, meetingID string, reservation float64) {
 	h.t.Helper()
-	_, err := h.store.PlaceMeeting(context.Background(), scalelite.PlaceRequest{
-		Meeting:      scalelite.Meeting{MeetingID: meetingID, ModeratorPW: "mp", AttendeePW: "ap", CreateQuery: "meetingID=" + meetingID},
-		KeepExisting: func(*scalelite.Meeting, *scalelite.Server) bool { return true },
-		Select: func(c []*scalelite.Server) (*scalelite.Server, string, error) {
-			for _, s := range c {
-				if s.ID == serverID {
-					return s, "test", nil
-				}
-			}
-			return nil, "", scalelite.Errorf(scalelite.EUNAVAILABLE, "%s is not a candidate", serverID)
-		},
-		VoiceBridges: func() []string { return scalelite.VoiceBridgeCandidates(meetingID, 9, "") },
-		Reservation:  reservation,
-	})
+	_, err := scalelitetest.PlaceOn(context.Background(), h.store, scalelite.PlaceRequest{
+		Meeting:     scalelite.Meeting{MeetingID: meetingID, ModeratorPW: "mp", AttendeePW: "ap", CreateQuery: "meetingID=" + meetingID},
+		Reservation: reservation,
+	}, serverID)
 	if err != nil {
 		h.t.Fatalf("record %s on %s: %v", meetingID, serverID, err)
 	}
@@ -130,7 +121,7 @@ func (h *harness) createOnBBB(serverID, meetingID string, participants, videos i
 	h.t.Helper()
 	s := h.simServer(serverID)
 	ep := bbb.Endpoint{URL: s.URL(), Secret: s.Secret()}
-	p := bbb.Params{{Key: "meetingID", Value: meetingID}, {Key: "name", Value: meetingID}, {Key: "moderatorPW", Value: "mp"}, {Key: "attendeePW", Value: "ap"}}
+	p := scalelite.Params{{Key: "meetingID", Value: meetingID}, {Key: "name", Value: meetingID}, {Key: "moderatorPW", Value: "mp"}, {Key: "attendeePW", Value: "ap"}}
 	if _, err := h.client.Do(context.Background(), ep, "create", p, nil, nil); err != nil {
 		h.t.Fatalf("create %s on %s: %v", meetingID, serverID, err)
 	}
@@ -147,7 +138,7 @@ func (h *harness) meeting(serverID, meetingID string, participants int) {
 // setOffline marks the server offline with fresh counters, as a new server.
 func (h *harness) setOffline(id string) {
 	h.t.Helper()
-	if err := h.store.RecordPoll(context.Background(), id, scalelite.PollResult{Time: time.Now()}); err != nil {
+	if _, err := h.store.RecordPoll(context.Background(), id, scalelite.PollResult{Time: time.Now()}); err != nil {
 		h.t.Fatal(err)
 	}
 }

@@ -1,10 +1,12 @@
 // Package poller keeps the server pool's health, load and statistics current and reconciles our
 // meeting records with what the BBB servers report.
 //
-// Every round calls getMeetings on every server (all states) in parallel and, for each server,
-// applies Scalelite's health hysteresis, computes its load (scalelite.LoadPolicy), stores its
-// statistics, reconciles its meetings from the same answer (no per-meeting calls), disables
-// cordoned servers whose load reached zero, and publishes events.
+// Every round calls getMeetings on every server (all states) in parallel and runs the checks
+// (checks.go) over each answer: Scalelite's health hysteresis, statistics, load
+// (scalelite.LoadPolicy), the drain of cordoned servers, the BBB version, and the reconciliation
+// of its meetings from the same answer (no per-meeting calls). The result is recorded in one
+// statement and published as events. A server that passive health reports suspect (a call on the
+// request path could not reach it) is re-checked at once (Recheck) instead of at the next round.
 //
 // Reconciliation applies only to servers where their meetings are expected to run: online and
 // not disabled. The meetings of a server that is offline, disabled (or panicked) or removed are
@@ -112,8 +114,11 @@ type Deps struct {
 	Publisher  scalelite.Publisher   // nil: no events
 	Locker     scalelite.Locker      // nil: Run polls without a lease (single instance)
 	Registerer prometheus.Registerer // nil: no metrics
-	Logger     *slog.Logger          // nil: discard
-	Now        func() time.Time      // nil: time.Now
+	// Subscriber, when set, delivers the suspicions of passive health, which Run re-checks at
+	// once while it holds the lease.
+	Subscriber scalelite.Subscriber
+	Logger     *slog.Logger     // nil: discard
+	Now        func() time.Time // nil: time.Now
 }
 
 // Poller polls the server pool. Rounds never overlap.
@@ -122,7 +127,9 @@ type Poller struct {
 	store   Store
 	bbb     Backend
 	pub     scalelite.Publisher
+	sub     scalelite.Subscriber
 	locker  scalelite.Locker
+	checks  []check
 	log     *slog.Logger
 	now     func() time.Time
 	metrics *metrics
@@ -142,8 +149,9 @@ func New(cfg Config, d Deps) (*Poller, error) {
 		return nil, errors.New("poller: Store and BBB are required")
 	}
 	p := &Poller{
-		cfg: cfg.withDefaults(), store: d.Store, bbb: d.BBB, pub: d.Publisher, locker: d.Locker,
-		log: d.Logger, now: d.Now, versionCheck: map[string]time.Time{}, outOfService: map[string]time.Time{},
+		cfg: cfg.withDefaults(), store: d.Store, bbb: d.BBB, pub: d.Publisher, sub: d.Subscriber, locker: d.Locker,
+		checks: defaultChecks,
+		log:    d.Logger, now: d.Now, versionCheck: map[string]time.Time{}, outOfService: map[string]time.Time{},
 	}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
@@ -195,18 +203,35 @@ func (p *Poller) Run(ctx context.Context) error {
 	return nil
 }
 
-// loop runs a round at once and then every Interval until ctx ends.
+// loop runs a round at once and then every Interval until ctx ends, re-checking suspect servers
+// as they are reported.
 func (p *Poller) loop(ctx context.Context) {
 	ticker := time.NewTicker(p.cfg.Interval)
 	defer ticker.Stop()
+	suspects := p.suspects(ctx)
 	for {
 		if err := p.PollOnce(ctx); err != nil && ctx.Err() == nil {
 			p.log.Error("poll round", "err", err)
 		}
+		if !p.waitRound(ctx, ticker, suspects) {
+			return
+		}
+	}
+}
+
+// waitRound waits for the next round, re-checking the suspect servers reported meanwhile; false
+// when ctx ended.
+func (p *Poller) waitRound(ctx context.Context, ticker *time.Ticker, suspects <-chan string) bool {
+	for {
 		select {
 		case <-ctx.Done():
-			return
+			return false
 		case <-ticker.C:
+			return true
+		case id := <-suspects:
+			if err := p.Recheck(ctx, id); err != nil && ctx.Err() == nil {
+				p.log.Error("re-check suspect server", "server_id", id, "err", err)
+			}
 		}
 	}
 }
@@ -245,7 +270,7 @@ func (p *Poller) Round(ctx context.Context) (RoundResult, error) {
 	outcomes := make([]serverOutcome, len(servers))
 	for i, srv := range servers {
 		fetch.Go(func() error {
-			outcomes[i] = p.pollServer(ctx, srv, processing)
+			outcomes[i] = p.pollServer(ctx, srv, p.cfg.Timeouts, processing)
 			return nil
 		})
 	}

@@ -103,7 +103,7 @@ func (p *Poller) expire(ctx context.Context, serverID string, srv *scalelite.Ser
 	for _, m := range ended {
 		p.log.Info("meeting ended: not recovered within the meeting TTL", "meeting_id", m.MeetingID, "server_id", serverID,
 			"server", serverState(srv), "ttl", p.cfg.MeetingTTL)
-		p.publish(ctx, scalelite.Event{Topic: scalelite.TopicMeetingEvents, Type: "ended", Time: now,
+		p.publish(ctx, scalelite.Event{Topic: scalelite.TopicMeetingEvents, Type: scalelite.MeetingEnded, Time: now,
 			ServerID: serverID, MeetingID: m.MeetingID, TenantID: m.TenantID, Detail: "not recovered within the meeting TTL (" + why + ")"})
 	}
 	return len(ended), nil

@@ -203,11 +203,8 @@ func TestRecoveredMeetingNotExpired(t *testing.T) {
 		h.round()
 		// Recovery of "moved" onto s1, as the facade's join does.
 		_, err := store.PlaceMeeting(ctx, scalelite.PlaceRequest{
-			Meeting:      scalelite.Meeting{MeetingID: "moved", ModeratorPW: "mp", AttendeePW: "ap"},
-			KeepExisting: func(_ *scalelite.Meeting, srv *scalelite.Server) bool { return scalelite.ServerKeepsMeetings(srv) },
-			Select:       func(c []*scalelite.Server) (*scalelite.Server, string, error) { return c[0], "test", nil },
-			VoiceBridges: func() []string { return nil },
-			Reservation:  1,
+			Meeting:     scalelite.Meeting{MeetingID: "moved", ModeratorPW: "mp", AttendeePW: "ap"},
+			Reservation: 1,
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/scalelite-go/scalelite/internal/clienthost"
 )
 
 const requestIDHeader = "X-Request-Id"
@@ -123,76 +123,30 @@ func brokenPipe(err error) bool {
 // them by IP.
 var exemptFromHostCheck = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true, "/health_check": true}
 
-// trustedNets parses the trusted proxies (IPs or CIDRs).
-func trustedNets(proxies []string) ([]*net.IPNet, error) {
-	var nets []*net.IPNet
-	for _, p := range proxies {
-		if !strings.Contains(p, "/") {
-			ip := net.ParseIP(p)
-			if ip == nil {
-				return nil, fmt.Errorf("%q is not an IP address or CIDR", p)
-			}
-			bits := 8 * len(ip.To16())
-			if ip.To4() != nil {
-				ip, bits = ip.To4(), 32
-			}
-			nets = append(nets, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
-			continue
-		}
-		_, n, err := net.ParseCIDR(p)
-		if err != nil {
-			return nil, fmt.Errorf("%q is not an IP address or CIDR", p)
-		}
-		nets = append(nets, n)
+// clientHost resolves the host the client asked for once and carries it in the request context
+// (clienthost.From), for the host allow-list, the BBB API's tenants and playback.
+func clientHost(hosts *clienthost.Resolver) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		r := c.Request
+		c.Request = r.WithContext(clienthost.With(r.Context(), hosts.Resolve(r)))
+		c.Next()
 	}
-	return nets, nil
 }
 
 // allowHosts answers 403 to hosts other than cfg.URLHost (and its subdomains when allowed), like
 // Rails' host authorization in Scalelite's production mode. Without URLHost every host is allowed.
-func allowHosts(cfg Config, trusted []*net.IPNet) gin.HandlerFunc {
+func allowHosts(cfg Config) gin.HandlerFunc {
 	want := strings.ToLower(strings.TrimSuffix(cfg.URLHost, "."))
 	return func(c *gin.Context) {
 		if want == "" || exemptFromHostCheck[c.Request.URL.Path] {
 			c.Next()
 			return
 		}
-		host := strings.ToLower(requestHost(c.Request, trusted))
+		host := clienthost.Host(c.Request)
 		if host == want || cfg.AllowSubdomains && strings.HasSuffix(host, "."+want) {
 			c.Next()
 			return
 		}
 		c.AbortWithStatus(http.StatusForbidden)
 	}
-}
-
-// requestHost is the host the client asked for, without the port: the last X-Forwarded-Host
-// value when the peer is a trusted proxy, else the Host header.
-func requestHost(r *http.Request, trusted []*net.IPNet) string {
-	host := r.Host
-	if fwd := r.Header.Get("X-Forwarded-Host"); fwd != "" && peerTrusted(r, trusted) {
-		parts := strings.Split(fwd, ",")
-		host = strings.TrimSpace(parts[len(parts)-1])
-	}
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		return h
-	}
-	return strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
-}
-
-func peerTrusted(r *http.Request, trusted []*net.IPNet) bool {
-	peer, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		peer = r.RemoteAddr
-	}
-	ip := net.ParseIP(peer)
-	if ip == nil {
-		return false
-	}
-	for _, n := range trusted {
-		if n.Contains(ip) {
-			return true
-		}
-	}
-	return false
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/scalelite-go/scalelite/internal/clienthost"
 )
 
 // Config is the server's section of the configuration.
@@ -83,16 +84,16 @@ func New(cfg Config, deps Deps) (h http.Handler, err error) {
 	if err := engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("trusted proxies: %w", err)
 	}
-	trusted, err := trustedNets(cfg.TrustedProxies)
+	hosts, err := clienthost.NewResolver(cfg.TrustedProxies)
 	if err != nil {
-		return nil, fmt.Errorf("trusted proxies: %w", err)
+		return nil, err
 	}
 	m, err := newMetrics(deps.Registry)
 	if err != nil {
 		return nil, err
 	}
 	logger := deps.Logger.With("component", "http")
-	engine.Use(requestID(), m.observe(), accessLog(logger), recovery(logger), allowHosts(cfg, trusted))
+	engine.Use(requestID(), m.observe(), accessLog(logger), recovery(logger), clientHost(hosts), allowHosts(cfg))
 
 	// gin panics on conflicting routes; report them as errors instead.
 	defer func() {

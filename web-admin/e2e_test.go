@@ -2,7 +2,6 @@ package webadmin_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -27,6 +26,7 @@ import (
 	"github.com/scalelite-go/scalelite/internal/events"
 	"github.com/scalelite-go/scalelite/internal/loadhistory"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
+	"github.com/scalelite-go/scalelite/internal/scalelitetest"
 	"github.com/scalelite-go/scalelite/internal/serversync"
 	"github.com/scalelite-go/scalelite/poller"
 	"github.com/scalelite-go/scalelite/recordings"
@@ -151,13 +151,19 @@ func startBalancer(t *testing.T) *balancer {
 	files := recordings.NewFiles(filepath.Join(dir, "published"), filepath.Join(dir, "unpublished"))
 	keys := scalelite.NewAPIKeyService(store, store, "")
 	tenants := scalelite.NewTenantService(store)
+	meetings, err := scalelite.NewMeetingService(scalelite.MeetingPolicy{}, scalelite.MeetingServiceDeps{
+		Store: store, Backend: backend, Events: broker, Logger: logger,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	resolver := graph.New(graph.Deps{
 		Store:            store,
 		ServerService:    servers,
 		ServerSyncer:     &serversync.Syncer{Servers: servers},
 		Poller:           p,
 		TenantService:    tenants,
-		MeetingService:   scalelite.NewMeetingService(store, backend, broker, time.Now, logger),
+		MeetingService:   meetings,
 		RecordingService: recordings.NewService(recordings.ServiceDeps{Store: store, Files: files, Publisher: broker, Logger: logger}),
 		APIKeyService:    keys,
 		Events:           broker,
@@ -166,8 +172,8 @@ func startBalancer(t *testing.T) *balancer {
 		LoadHistory:      history,
 	})
 	const bbbSecret = "e2e-loadbalancer-secret-0123456789"
-	facade, err := bbbfacade.New(bbbfacade.Config{Secrets: []string{bbbSecret}, LoadMinUserCount: 15, Timeouts: timeouts},
-		bbbfacade.Deps{Store: store, Logger: logger, Events: broker})
+	facade, err := bbbfacade.New(bbbfacade.Config{Secrets: []string{bbbSecret}},
+		bbbfacade.Deps{Store: store, Meetings: meetings, Logger: logger})
 	if err != nil {
 		t.Fatalf("bbb api: %v", err)
 	}
@@ -254,7 +260,6 @@ func startBalancer(t *testing.T) *balancer {
 		cancel()
 		wg.Wait()
 		srv.Close()
-		facade.Close()
 		sim.Close()
 		broker.Close()
 	})
@@ -265,26 +270,17 @@ func startBalancer(t *testing.T) *balancer {
 // BBB API's create would.
 func startMeeting(t *testing.T, ctx context.Context, store *db.DB, client *bbb.Client, s *bbbsim.Server, serverID, tenantID, meetingID, name string, bridge int) {
 	t.Helper()
-	params := bbb.Params{{Key: "meetingID", Value: meetingID}, {Key: "name", Value: name},
+	params := scalelite.Params{{Key: "meetingID", Value: meetingID}, {Key: "name", Value: name},
 		{Key: "moderatorPW", Value: "mp"}, {Key: "attendeePW", Value: "ap"}, {Key: "voiceBridge", Value: strconv.Itoa(bridge)}}
 	if _, err := client.Do(ctx, bbb.Endpoint{URL: s.URL(), Secret: s.Secret()}, "create", params, nil, nil); err != nil {
 		t.Fatalf("create %s on %s: %v", meetingID, serverID, err)
 	}
-	_, err := store.PlaceMeeting(ctx, scalelite.PlaceRequest{
+	_, err := scalelitetest.PlaceOn(ctx, store, scalelite.PlaceRequest{
 		Meeting: scalelite.Meeting{MeetingID: meetingID, TenantID: tenantID, Name: name, ModeratorPW: "mp", AttendeePW: "ap",
 			CreateQuery: params.Encode()},
-		KeepExisting: func(*scalelite.Meeting, *scalelite.Server) bool { return true },
-		Select: func(cands []*scalelite.Server) (*scalelite.Server, string, error) {
-			for _, c := range cands {
-				if c.ID == serverID {
-					return c, `{"chosen":"` + serverID + `","reason":"placed by the test harness"}`, nil
-				}
-			}
-			return nil, "", errors.New(serverID + " is not a candidate")
-		},
-		VoiceBridges: func() []string { return []string{strconv.Itoa(bridge)} },
+		VoiceBridges: scalelite.VoiceBridgeRequest{Keep: strconv.Itoa(bridge)},
 		Reservation:  1,
-	})
+	}, serverID)
 	if err != nil {
 		t.Fatalf("place %s: %v", meetingID, err)
 	}

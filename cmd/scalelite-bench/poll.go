@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -134,7 +135,7 @@ func pollBench(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if _, _, err := svc.Add(ctx, scalelite.NewServer{ID: ids[i], URL: s.url, Secret: s.secret, LoadMultiplier: 1, State: scalelite.ServerEnabled}); err != nil {
 			return err
 		}
-		if err := store.RecordPoll(ctx, ids[i], scalelite.PollResult{Time: time.Now(), Online: true}); err != nil {
+		if _, err := store.RecordPoll(ctx, ids[i], scalelite.PollResult{Time: time.Now(), Online: true}); err != nil {
 			return err
 		}
 	}
@@ -233,21 +234,13 @@ func placeBenchMeetings(ctx context.Context, store *db.DB, ids []string, perServ
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
+				others := slices.Delete(slices.Clone(ids), i, i+1) // every server but ids[i]
 				for j := range perServer {
 					mid := benchMeetingID(i, j)
-					sid := ids[i]
 					_, err := store.PlaceMeeting(ctx, scalelite.PlaceRequest{
 						Meeting:      scalelite.Meeting{MeetingID: mid, Name: mid, ModeratorPW: "mp", AttendeePW: "ap", CreateQuery: "meetingID=" + mid},
-						KeepExisting: func(*scalelite.Meeting, *scalelite.Server) bool { return true },
-						Select: func(c []*scalelite.Server) (*scalelite.Server, string, error) {
-							for _, s := range c {
-								if s.ID == sid {
-									return s, "bench", nil
-								}
-							}
-							return nil, "", scalelite.Errorf(scalelite.EUNAVAILABLE, "%s not a candidate", sid)
-						},
-						VoiceBridges: func() []string { return scalelite.VoiceBridgeCandidates(mid, 9, "") },
+						Avoid:        others,
+						VoiceBridges: scalelite.VoiceBridgeRequest{Length: scalelite.DefaultVoiceBridgeLen},
 						Reservation:  1,
 					})
 					if err != nil {
@@ -307,7 +300,7 @@ func pollSimChild(ctx context.Context, args []string, stdout io.Writer) error {
 				s := sim.Servers()[i]
 				for j := range *perServer {
 					mid := benchMeetingID(i, j)
-					p := bbb.Params{{Key: "meetingID", Value: mid}, {Key: "name", Value: mid}, {Key: "moderatorPW", Value: "mp"}, {Key: "attendeePW", Value: "ap"}}
+					p := scalelite.Params{{Key: "meetingID", Value: mid}, {Key: "name", Value: mid}, {Key: "moderatorPW", Value: "mp"}, {Key: "attendeePW", Value: "ap"}}
 					if _, err := client.Do(ctx, s.Endpoint(), "create", p, nil, nil); err != nil {
 						mu.Lock()
 						firstErr = err

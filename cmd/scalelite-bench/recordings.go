@@ -86,11 +86,15 @@ func recordingsBench(ctx context.Context, args []string, stdout io.Writer) error
 	files := recordings.NewFiles(filepath.Join(base, "published"), filepath.Join(base, "unpublished"))
 	svc := recordings.NewService(recordings.ServiceDeps{Store: store, Files: files})
 	gin.SetMode(gin.ReleaseMode)
-	h, err := bbbfacade.New(bbbfacade.Config{Secrets: []string{benchSecret}}, bbbfacade.Deps{Store: store, Logger: logger, Recordings: svc})
+	meetingSvc, closeClient, err := newMeetingService(store, bbb.DefaultTimeouts)
 	if err != nil {
 		return err
 	}
-	defer h.Close()
+	defer closeClient()
+	h, err := bbbfacade.New(bbbfacade.Config{Secrets: []string{benchSecret}}, bbbfacade.Deps{Store: store, Meetings: meetingSvc, Logger: logger, Recordings: svc})
+	if err != nil {
+		return err
+	}
 	engine := gin.New()
 	h.Register(engine)
 

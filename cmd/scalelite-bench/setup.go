@@ -33,10 +33,11 @@ const benchSecret = "bench-secret"
 
 // balancer is the api role in this process: the real server engine with the BBB API mounted.
 type balancer struct {
-	URL     string
-	Store   *db.DB
-	Sim     *bbbsim.Sim
-	Handler *bbbfacade.Handler
+	URL      string
+	Store    *db.DB
+	Sim      *bbbsim.Sim
+	Handler  *bbbfacade.Handler
+	Meetings *scalelite.MeetingService
 	// Engine is the server's handler (what URL serves), for in-process benchmarks.
 	Engine http.Handler
 	close  []func()
@@ -87,26 +88,30 @@ func startBalancer(ctx context.Context, dsn, redisURL string, n int) (*balancer,
 			return nil, err
 		}
 	}
-	var facadeStore bbbfacade.Store = store
+	var apiStore scalelite.Store = store
 	if redisURL != "" {
 		rc, err := redisstore.Connect(ctx, redisURL, "bench-"+randomHex(4), slog.New(slog.DiscardHandler))
 		if err != nil {
 			return nil, err
 		}
 		b.close = append(b.close, rc.Close)
-		facadeStore = redisstore.NewCachedStore(rc, store, time.Minute)
+		apiStore = redisstore.NewCachedStore(rc, store, time.Minute)
 	}
-	h, err := bbbfacade.New(bbbfacade.Config{Secrets: []string{benchSecret}, LoadMinUserCount: 15,
-		Timeouts: bbb.Timeouts{Connect: 5 * time.Second, Response: 30 * time.Second}},
-		bbbfacade.Deps{Store: facadeStore, Logger: slog.New(slog.DiscardHandler)})
+	meetings, closeClient, err := newMeetingService(apiStore, bbb.Timeouts{Connect: 5 * time.Second, Response: 30 * time.Second})
+	if err != nil {
+		return nil, err
+	}
+	b.Meetings = meetings
+	h, err := bbbfacade.New(bbbfacade.Config{Secrets: []string{benchSecret}},
+		bbbfacade.Deps{Store: apiStore, Meetings: meetings, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		return nil, err
 	}
 	b.Handler = h
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
-	go func() { h.Run(runCtx); close(done) }()
-	b.close = append(b.close, func() { cancel(); <-done; h.Close() })
+	go func() { meetings.Run(runCtx); close(done) }()
+	b.close = append(b.close, func() { cancel(); <-done; closeClient() })
 	engine, err := server.New(server.Config{}, server.Deps{Logger: slog.New(slog.DiscardHandler),
 		Registry: prometheus.NewRegistry(), BBBAPI: h.Register, NoRoute: bbbfacade.UnsupportedRequest})
 	if err != nil {
@@ -190,3 +195,14 @@ func get(ctx context.Context, u string) (string, error) {
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
+
+// newMeetingService builds the meeting service over store as cmd/scalelite does (LOAD_MIN_USER_COUNT
+// 15, a join cache of 1 s); close releases the BBB client's connections.
+func newMeetingService(store scalelite.MeetingServiceStore, t bbb.Timeouts) (*scalelite.MeetingService, func(), error) {
+	client := bbb.NewClient(bbb.SHA256, t)
+	logger := slog.New(slog.DiscardHandler)
+	svc, err := scalelite.NewMeetingService(scalelite.MeetingPolicy{LoadMinUserCount: 15}, scalelite.MeetingServiceDeps{
+		Store: store, Backend: bbb.NewBackend(client, t), Logger: logger,
+	})
+	return svc, client.CloseIdleConnections, err
+}

@@ -76,6 +76,7 @@ type app struct {
 	tokens   scalelite.TokenStore
 	registry *prometheus.Registry
 	recs     *recordingsKit           // built on first use by recordings()
+	svc      *services                // built on first use by services()
 	keys     *scalelite.APIKeyService // built on first use by apiKeys()
 	history  *loadhistory.Recorder    // built on first use by loadHistory()
 	closers  []func()                 // run in reverse order by close

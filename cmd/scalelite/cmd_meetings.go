@@ -161,7 +161,7 @@ func meetingInfo(ctx context.Context, o *ops, cmd *cli.Command, args []string) e
 	if err != nil {
 		return serverErr(m.ServerID, err)
 	}
-	resp, err := o.client.Do(ctx, bbb.EndpointOf(srv), "getMeetingInfo", bbb.Params{{Key: "meetingID", Value: m.MeetingID}}, nil, o.backend.TimeoutsFor(srv))
+	resp, err := o.client.Do(ctx, bbb.EndpointOf(srv), "getMeetingInfo", scalelite.Params{{Key: "meetingID", Value: m.MeetingID}}, nil, o.backend.TimeoutsFor(srv))
 	if err != nil {
 		return fmt.Errorf("getMeetingInfo on %s: %w", srv.ID, err)
 	}

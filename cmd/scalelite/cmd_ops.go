@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/urfave/cli/v3"
 
@@ -51,13 +50,14 @@ func (e *env) openOps(ctx context.Context) (*ops, error) {
 		a.close()
 		return nil, err
 	}
-	client := bbb.NewClient(bbb.Strongest(algorithms(cfg.BBB)), timeouts(cfg.BBB))
-	backend := bbb.NewBackend(client, timeouts(cfg.BBB))
+	svc, err := a.services()
+	if err != nil {
+		a.close()
+		return nil, err
+	}
 	return &ops{
-		e: e, app: a, cfg: cfg, client: client, backend: backend,
-		servers:  scalelite.NewServerService(a.store, backend, a.pub, cfg.API.ServerIDIsHostname),
-		tenants:  scalelite.NewTenantService(a.store),
-		meetings: scalelite.NewMeetingService(a.store, backend, a.pub, time.Now, logger),
+		e: e, app: a, cfg: cfg, client: svc.client, backend: svc.backend,
+		servers: svc.servers, tenants: svc.tenants, meetings: svc.meetings,
 	}, nil
 }
 

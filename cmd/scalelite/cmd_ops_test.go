@@ -20,6 +20,7 @@ import (
 	"github.com/scalelite-go/scalelite/internal/bbb"
 	"github.com/scalelite-go/scalelite/internal/bbbsim"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
+	"github.com/scalelite-go/scalelite/internal/scalelitetest"
 )
 
 var (
@@ -214,7 +215,7 @@ func operatorScenario(t *testing.T, c *cliEnv, dsn string) {
 	}
 	defer store.Close()
 	placeTestMeeting(t, store, id0, "cli-meeting")
-	if _, err := bbb.NewClient(bbb.SHA256, bbb.DefaultTimeouts).Do(ctx, s0.Endpoint(), "create", bbb.Params{{Key: "meetingID", Value: "cli-meeting"}, {Key: "name", Value: "CLI Meeting"}, {Key: "moderatorPW", Value: "mp"}}, nil, nil); err != nil {
+	if _, err := bbb.NewClient(bbb.SHA256, bbb.DefaultTimeouts).Do(ctx, s0.Endpoint(), "create", scalelite.Params{{Key: "meetingID", Value: "cli-meeting"}, {Key: "name", Value: "CLI Meeting"}, {Key: "moderatorPW", Value: "mp"}}, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	if out := c.ok("meetings"); !strings.Contains(out, "MeetingID: cli-meeting\n\tServer ID: "+id0+"\n\tServer Url: "+s0.URL()) {
@@ -385,20 +386,10 @@ func operatorScenario(t *testing.T, c *cliEnv, dsn string) {
 // placeTestMeeting places a meeting on the server through the store, as the facade would.
 func placeTestMeeting(t *testing.T, store *db.DB, serverID, meetingID string) {
 	t.Helper()
-	_, err := store.PlaceMeeting(context.Background(), scalelite.PlaceRequest{
-		Meeting:      scalelite.Meeting{MeetingID: meetingID, Name: meetingID, ModeratorPW: "mp", AttendeePW: "ap", CreateQuery: "meetingID=" + meetingID},
-		KeepExisting: func(*scalelite.Meeting, *scalelite.Server) bool { return true },
-		Select: func(c []*scalelite.Server) (*scalelite.Server, string, error) {
-			for _, s := range c {
-				if s.ID == serverID {
-					return s, "test", nil
-				}
-			}
-			return nil, "", scalelite.Errorf(scalelite.EUNAVAILABLE, "%s is not a candidate", serverID)
-		},
-		VoiceBridges: func() []string { return scalelite.VoiceBridgeCandidates(meetingID, 9, "") },
-		Reservation:  1,
-	})
+	_, err := scalelitetest.PlaceOn(context.Background(), store, scalelite.PlaceRequest{
+		Meeting:     scalelite.Meeting{MeetingID: meetingID, Name: meetingID, ModeratorPW: "mp", AttendeePW: "ap", CreateQuery: "meetingID=" + meetingID},
+		Reservation: 1,
+	}, serverID)
 	if err != nil {
 		t.Fatalf("place %s: %v", meetingID, err)
 	}

@@ -3,12 +3,9 @@ package main
 import (
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/scalelite-go/scalelite/adminapi"
 	"github.com/scalelite-go/scalelite/graph"
-	"github.com/scalelite-go/scalelite/internal/bbb"
-	"github.com/scalelite-go/scalelite/internal/scalelite"
 	"github.com/scalelite-go/scalelite/internal/serversync"
 	"github.com/scalelite-go/scalelite/poller"
 	"github.com/scalelite-go/scalelite/server"
@@ -22,14 +19,14 @@ import (
 //	deps.Mounts = append(deps.Mounts, mounts...)
 func (a *app) controlPlaneMounts() ([]server.Mount, error) {
 	cfg := a.cfg
-	client := bbb.NewClient(bbb.Strongest(algorithms(cfg.BBB)), timeouts(cfg.BBB))
-	backend := bbb.NewBackend(client, timeouts(cfg.BBB))
-	servers := scalelite.NewServerService(a.store, backend, a.pub, cfg.API.ServerIDIsHostname)
-	tenants := scalelite.NewTenantService(a.store)
+	svc, err := a.services()
+	if err != nil {
+		return nil, err
+	}
 
 	// pollServers runs a round on this instance (like `scalelite poll`), whether or not it
 	// holds the poller lease; its metrics stay with the poller role.
-	onDemand, err := poller.New(pollerConfig(cfg), poller.Deps{Store: a.store, BBB: client, Publisher: a.pub, Logger: a.logger})
+	onDemand, err := poller.New(pollerConfig(cfg), poller.Deps{Store: a.store, BBB: svc.client, Publisher: a.pub, Logger: a.logger})
 	if err != nil {
 		return nil, fmt.Errorf("control plane poller: %w", err)
 	}
@@ -38,11 +35,11 @@ func (a *app) controlPlaneMounts() ([]server.Mount, error) {
 
 	resolver := graph.New(graph.Deps{
 		Store:            a.store,
-		ServerService:    servers,
-		ServerSyncer:     &serversync.Syncer{Servers: servers},
+		ServerService:    svc.servers,
+		ServerSyncer:     &serversync.Syncer{Servers: svc.servers},
 		Poller:           onDemand,
-		TenantService:    tenants,
-		MeetingService:   scalelite.NewMeetingService(a.store, backend, a.pub, time.Now, a.logger),
+		TenantService:    svc.tenants,
+		MeetingService:   svc.meetings,
 		RecordingService: recs,
 		APIKeyService:    a.apiKeys(),
 		Events:           a.sub,
@@ -54,7 +51,7 @@ func (a *app) controlPlaneMounts() ([]server.Mount, error) {
 		Secrets:             cfg.API.Secrets,
 		Algorithms:          algorithms(cfg.BBB),
 		MultitenancyEnabled: cfg.API.MultitenancyEnabled,
-	}, adminapi.Deps{Servers: servers, Tenants: tenants, Store: a.store, Logger: a.logger})
+	}, adminapi.Deps{Servers: svc.servers, Tenants: svc.tenants, Store: a.store, Logger: a.logger})
 
 	return []server.Mount{
 		{Path: "/graphql", Methods: []string{http.MethodGet, http.MethodPost}, Handler: graph.NewHandler(resolver, graph.HandlerOptions{})},

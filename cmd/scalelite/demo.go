@@ -99,9 +99,9 @@ func (e *env) demo(ctx context.Context, port, n int, dataDir string) error {
 
 	base := in.baseURL()
 	api := base + "/bigbluebutton/api"
-	create := bbb.Params{{Key: "name", Value: "Demo Meeting"}, {Key: "meetingID", Value: "demo-meeting"},
+	create := scalelite.Params{{Key: "name", Value: "Demo Meeting"}, {Key: "meetingID", Value: "demo-meeting"},
 		{Key: "moderatorPW", Value: "mp"}, {Key: "attendeePW", Value: "ap"}}
-	join := bbb.Params{{Key: "fullName", Value: "Demo User"}, {Key: "meetingID", Value: "demo-meeting"},
+	join := scalelite.Params{{Key: "fullName", Value: "Demo User"}, {Key: "meetingID", Value: "demo-meeting"},
 		{Key: "password", Value: "mp"}}
 	w := e.stdout
 	fmt.Fprintf(w, "\nScalelite demo is running (stop it with Ctrl-C).\n\n")
@@ -129,7 +129,7 @@ func (e *env) demo(ctx context.Context, port, n int, dataDir string) error {
 }
 
 // signedURL is a BBB API call signed with SHA-256, as a front-end would send it.
-func signedURL(api, action string, p bbb.Params, secret string) string {
+func signedURL(api, action string, p scalelite.Params, secret string) string {
 	q := p.Encode()
 	sum := bbb.Checksum(bbb.SHA256, action, q, secret)
 	if q != "" {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/scalelite-go/scalelite/bbbfacade"
 	"github.com/scalelite-go/scalelite/internal/bbb"
+	"github.com/scalelite-go/scalelite/internal/clienthost"
 	"github.com/scalelite-go/scalelite/internal/config"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 	"github.com/scalelite-go/scalelite/poller"
@@ -34,26 +35,34 @@ func loadPolicy(c config.LoadPolicy) scalelite.LoadPolicy {
 	return scalelite.LoadPolicy{MinUserCount: c.MinUserCount, JoinBufferTime: c.JoinBufferTime}
 }
 
-func callParams(ps []config.Param) scalelite.CallParams {
-	var out scalelite.CallParams
+func callParams(ps []config.Param) scalelite.Params {
+	var out scalelite.Params
 	for _, p := range ps {
-		out = append(out, scalelite.CallParam{Key: p.Key, Value: p.Value})
+		out = append(out, scalelite.Param{Key: p.Key, Value: p.Value})
 	}
 	return out
 }
 
 func facadeConfig(c *config.Config) bbbfacade.Config {
 	return bbbfacade.Config{
-		Secrets:                c.API.Secrets,
-		Algorithms:             algorithms(c.BBB),
-		Multitenancy:           c.API.MultitenancyEnabled,
-		TrustedProxies:         c.HTTP.TrustedProxies,
-		URLHost:                c.API.URLHost,
-		GetMeetingsDisabled:    c.API.GetMeetingsAPIDisabled,
-		BuildNumber:            c.API.BuildNumber,
-		MaxMeetingDuration:     c.API.MaxMeetingDuration,
-		VoiceBridgeLen:         c.API.VoiceBridgeLen,
-		UseExternalVoiceBridge: c.API.UseExternalVoiceBridge,
+		Secrets:             c.API.Secrets,
+		Algorithms:          algorithms(c.BBB),
+		Multitenancy:        c.API.MultitenancyEnabled,
+		URLHost:             c.API.URLHost,
+		GetMeetingsDisabled: c.API.GetMeetingsAPIDisabled,
+		BuildNumber:         c.API.BuildNumber,
+		Timeouts:            timeouts(c.BBB),
+		RequestTimeout:      c.API.RequestTimeout,
+		Recordings: bbbfacade.RecordingsConfig{
+			Disabled:    c.Recordings.Disabled,
+			APIFiltered: c.Recordings.APIFiltered,
+			Protected:   c.Recordings.ProtectedEnabled,
+		},
+	}
+}
+
+func meetingPolicy(c *config.Config) scalelite.MeetingPolicy {
+	return scalelite.MeetingPolicy{
 		Create: scalelite.ParamPolicy{
 			Defaults:  callParams(c.API.DefaultCreateParams),
 			Overrides: callParams(c.API.OverrideCreateParams),
@@ -64,13 +73,11 @@ func facadeConfig(c *config.Config) bbbfacade.Config {
 			Overrides: callParams(c.API.OverrideJoinParams),
 			Exclude:   c.API.JoinExcludeParams,
 		},
-		LoadMinUserCount: c.Load.MinUserCount,
-		Timeouts:         timeouts(c.BBB),
-		Recordings: bbbfacade.RecordingsConfig{
-			Disabled:    c.Recordings.Disabled,
-			APIFiltered: c.Recordings.APIFiltered,
-			Protected:   c.Recordings.ProtectedEnabled,
-		},
+		MaxMeetingDuration:     c.API.MaxMeetingDuration,
+		VoiceBridgeLen:         c.API.VoiceBridgeLen,
+		UseExternalVoiceBridge: c.API.UseExternalVoiceBridge,
+		LoadMinUserCount:       c.Load.MinUserCount,
+		RecoverTimeout:         c.API.RequestTimeout,
 	}
 }
 
@@ -106,11 +113,14 @@ type role struct {
 	run  func(ctx context.Context) error
 }
 
-// newPoller builds the poller role with its own BBB client.
+// newPoller builds the poller role.
 func (a *app) newPoller() (*poller.Poller, error) {
-	client := bbb.NewClient(bbb.Strongest(algorithms(a.cfg.BBB)), timeouts(a.cfg.BBB))
+	svc, err := a.services()
+	if err != nil {
+		return nil, err
+	}
 	p, err := poller.New(pollerConfig(a.cfg), poller.Deps{
-		Store: a.store, BBB: client, Publisher: a.pub, Locker: a.locker,
+		Store: a.store, BBB: svc.client, Publisher: a.pub, Subscriber: a.sub, Locker: a.locker,
 		Registerer: a.registry, Logger: a.logger,
 	})
 	if err != nil {
@@ -166,18 +176,20 @@ func (a *app) newImporter() []role {
 type api struct {
 	handler http.Handler
 	jobs    []role
-	close   func()
 }
 
 // newAPI builds the HTTP handler with every role mounted that exists.
 func (a *app) newAPI() (*api, error) {
 	rc := a.cfg.Recordings
-	fcfg := facadeConfig(a.cfg)
-	fdeps := bbbfacade.Deps{Store: a.store, Logger: a.logger, Events: a.pub}
+	svc, err := a.services()
+	if err != nil {
+		return nil, err
+	}
+	fdeps := bbbfacade.Deps{Store: a.store, Meetings: svc.meetings, Logger: a.logger}
 	if !rc.Disabled {
 		fdeps.Recordings = a.recordings().service
 	}
-	facade, err := bbbfacade.New(fcfg, fdeps)
+	facade, err := bbbfacade.New(facadeConfig(a.cfg), fdeps)
 	if err != nil {
 		return nil, fmt.Errorf("bbb api: %w", err)
 	}
@@ -195,7 +207,6 @@ func (a *app) newAPI() (*api, error) {
 	}
 	controlPlane, err := a.controlPlaneMounts()
 	if err != nil {
-		facade.Close()
 		return nil, err
 	}
 	deps.Mounts = append(deps.Mounts, controlPlane...)
@@ -207,13 +218,15 @@ func (a *app) newAPI() (*api, error) {
 		AllowSubdomains: a.cfg.HTTP.AllowSubdomains,
 	}, deps)
 	if err != nil {
-		facade.Close()
 		return nil, err
 	}
 	return &api{
 		handler: h,
-		jobs:    []role{{name: "join load flush", run: facade.Run}, a.loadHistoryJob()},
-		close:   facade.Close,
+		jobs: []role{
+			{name: "join load flush", run: svc.meetings.Run},
+			{name: "passive health", run: func(ctx context.Context) error { return svc.health.Run(ctx, a.sub) }},
+			a.loadHistoryJob(),
+		},
 	}, nil
 }
 
@@ -222,7 +235,7 @@ func (a *app) playbackMounts() []server.Mount {
 	rc := a.cfg.Recordings
 	var tenant recordings.TenantFunc
 	if a.cfg.API.MultitenancyEnabled {
-		tenant = recordings.HostTenant(a.store, nil)
+		tenant = recordings.HostTenant(a.store, clienthost.Host)
 	}
 	pb := recordings.NewPlayback(recordings.PlaybackConfig{
 		PublishDir:    rc.PublishDir,

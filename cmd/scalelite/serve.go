@@ -108,7 +108,6 @@ func startInstance(ctx context.Context, cfg *config.Config, roles config.Roles, 
 		if in.api, err = a.newAPI(); err != nil {
 			return nil, err
 		}
-		in.closers = append(in.closers, in.api.close)
 		in.jobs = append(in.jobs, in.api.jobs...)
 		if in.ln, err = net.Listen("tcp", cfg.HTTP.Addr); err != nil {
 			return nil, fmt.Errorf("listen on %s (BIND/PORT): %w", cfg.HTTP.Addr, err)

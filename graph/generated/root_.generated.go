@@ -2858,12 +2858,45 @@ extend type Mutation {
 	{Name: "../schema/subscription.graphqls", Input: `# Live events. Events from every instance reach every subscriber (Redis pub/sub); a subscriber
 # that falls too far behind is disconnected rather than slowing anyone down.
 
+"What happened to a server."
+enum ServerEventType {
+  "A poll of the server (serverLoad only)."
+  POLLED
+  "The poller saw the server come back."
+  ONLINE
+  "The poller declared the server offline: its meetings are recovered elsewhere on their next create or join."
+  OFFLINE
+  "A call on the request path could not reach the server (passive health): it takes no new meetings until it answers again or a poll finds it healthy."
+  SUSPECT
+  "Enabled, cordoned or disabled, by an operator or when a cordoned server drained."
+  STATE_CHANGED
+  "Disabled with its meetings ended on BBB (kept recoverable)."
+  PANICKED
+  ADDED
+  UPDATED
+  REMOVED
+}
+
+"What happened to a meeting."
+enum MeetingEventType {
+  "A new meeting was created on the server it was placed on (followed by PLACED)."
+  CREATED
+  "A meeting was placed on a server: new, or moved by a create because its server left service or it no longer ran on its cordoned server. detail explains the choice."
+  PLACED
+  "A meeting whose server left service was re-created on another server by a join or create (detail: from which server)."
+  RECOVERED
+  "A panic ended the meeting on BBB; it stays recoverable on its next create or join."
+  CLEARED
+  "The meeting ended: by the BBB API, GraphQL, the admin API, the CLI, or the poller (no longer listed by its server, or not recovered in time)."
+  ENDED
+}
+
 """
 A server's public state at one moment.
 """
 type ServerLoad {
-  "What happened: polled, state-changed, online, offline, panicked, added, updated, removed, ..."
-  type: String!
+  "What happened."
+  type: ServerEventType!
   time: Time!
   id: ID!
   url: String!
@@ -2877,8 +2910,7 @@ type ServerLoad {
 }
 
 type ServerEvent {
-  "state-changed, panicked, online, offline, added, updated, removed, ..."
-  type: String!
+  type: ServerEventType!
   time: Time!
   serverId: ID!
   "The server's state after the event, when known."
@@ -2887,8 +2919,7 @@ type ServerEvent {
 }
 
 type MeetingEvent {
-  "created, placed, recovered, ended, ..."
-  type: String!
+  type: MeetingEventType!
   time: Time!
   meetingID: String!
   serverId: ID

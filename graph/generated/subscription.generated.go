@@ -85,15 +85,15 @@ func (ec *executionContext) _MeetingEvent_type(ctx context.Context, field graphq
 			return obj.Type, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.MeetingEventType) graphql.Marshaler {
+			return ec.marshalNMeetingEventType2githubᚗcomᚋscaleliteᚑgoᚋscaleliteᚋgraphᚋmodelᚐMeetingEventType(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_MeetingEvent_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MeetingEvent", field, false, false, "String")
+	return graphql.NewScalarFieldContext("MeetingEvent", field, false, false, "MeetingEventType")
 }
 
 func (ec *executionContext) _MeetingEvent_time(ctx context.Context, field graphql.CollectedField, obj *model.MeetingEvent) (ret graphql.Marshaler) {
@@ -223,15 +223,15 @@ func (ec *executionContext) _ServerEvent_type(ctx context.Context, field graphql
 			return obj.Type, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.ServerEventType) graphql.Marshaler {
+			return ec.marshalNServerEventType2githubᚗcomᚋscaleliteᚑgoᚋscaleliteᚋgraphᚋmodelᚐServerEventType(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ServerEvent_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ServerEvent", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ServerEvent", field, false, false, "ServerEventType")
 }
 
 func (ec *executionContext) _ServerEvent_time(ctx context.Context, field graphql.CollectedField, obj *model.ServerEvent) (ret graphql.Marshaler) {
@@ -347,15 +347,15 @@ func (ec *executionContext) _ServerLoad_type(ctx context.Context, field graphql.
 			return obj.Type, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.ServerEventType) graphql.Marshaler {
+			return ec.marshalNServerEventType2githubᚗcomᚋscaleliteᚑgoᚋscaleliteᚋgraphᚋmodelᚐServerEventType(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ServerLoad_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ServerLoad", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ServerLoad", field, false, false, "ServerEventType")
 }
 
 func (ec *executionContext) _ServerLoad_time(ctx context.Context, field graphql.CollectedField, obj *model.ServerLoad) (ret graphql.Marshaler) {
@@ -934,12 +934,32 @@ func (ec *executionContext) marshalNMeetingEvent2ᚖgithubᚗcomᚋscaleliteᚑg
 	return ec._MeetingEvent(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNMeetingEventType2githubᚗcomᚋscaleliteᚑgoᚋscaleliteᚋgraphᚋmodelᚐMeetingEventType(ctx context.Context, v any) (model.MeetingEventType, error) {
+	var res model.MeetingEventType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMeetingEventType2githubᚗcomᚋscaleliteᚑgoᚋscaleliteᚋgraphᚋmodelᚐMeetingEventType(ctx context.Context, sel ast.SelectionSet, v model.MeetingEventType) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNServerEvent2ᚖgithubᚗcomᚋscaleliteᚑgoᚋscaleliteᚋgraphᚋmodelᚐServerEvent(ctx context.Context, sel ast.SelectionSet, v *model.ServerEvent) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ServerEvent!")
 		return graphql.Null
 	}
 	return ec._ServerEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNServerEventType2githubᚗcomᚋscaleliteᚑgoᚋscaleliteᚋgraphᚋmodelᚐServerEventType(ctx context.Context, v any) (model.ServerEventType, error) {
+	var res model.ServerEventType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNServerEventType2githubᚗcomᚋscaleliteᚑgoᚋscaleliteᚋgraphᚋmodelᚐServerEventType(ctx context.Context, sel ast.SelectionSet, v model.ServerEventType) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNServerLoad2ᚖgithubᚗcomᚋscaleliteᚑgoᚋscaleliteᚋgraphᚋmodelᚐServerLoad(ctx context.Context, sel ast.SelectionSet, v *model.ServerLoad) graphql.Marshaler {

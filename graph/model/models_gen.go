@@ -158,13 +158,12 @@ type MeetingEdge struct {
 }
 
 type MeetingEvent struct {
-	// created, placed, recovered, ended, ...
-	Type      string    `json:"type"`
-	Time      time.Time `json:"time"`
-	MeetingID string    `json:"meetingID"`
-	ServerID  *string   `json:"serverId,omitempty"`
-	TenantID  *string   `json:"tenantId,omitempty"`
-	Detail    *string   `json:"detail,omitempty"`
+	Type      MeetingEventType `json:"type"`
+	Time      time.Time        `json:"time"`
+	MeetingID string           `json:"meetingID"`
+	ServerID  *string          `json:"serverId,omitempty"`
+	TenantID  *string          `json:"tenantId,omitempty"`
+	Detail    *string          `json:"detail,omitempty"`
 }
 
 // Selects meetings; absent fields mean any. Tenant keys only ever see their own tenant's.
@@ -236,10 +235,9 @@ type RecordingFilter struct {
 }
 
 type ServerEvent struct {
-	// state-changed, panicked, online, offline, added, updated, removed, ...
-	Type     string    `json:"type"`
-	Time     time.Time `json:"time"`
-	ServerID string    `json:"serverId"`
+	Type     ServerEventType `json:"type"`
+	Time     time.Time       `json:"time"`
+	ServerID string          `json:"serverId"`
 	// The server's state after the event, when known.
 	Server *ServerLoad `json:"server,omitempty"`
 	Detail *string     `json:"detail,omitempty"`
@@ -247,8 +245,8 @@ type ServerEvent struct {
 
 // A server's public state at one moment.
 type ServerLoad struct {
-	// What happened: polled, state-changed, online, offline, panicked, added, updated, removed, ...
-	Type   string                `json:"type"`
+	// What happened.
+	Type   ServerEventType       `json:"type"`
 	Time   time.Time             `json:"time"`
 	ID     string                `json:"id"`
 	URL    string                `json:"url"`
@@ -418,6 +416,149 @@ func (e *HistoryRange) UnmarshalJSON(b []byte) error {
 }
 
 func (e HistoryRange) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What happened to a meeting.
+type MeetingEventType string
+
+const (
+	// A new meeting was created on the server it was placed on (followed by PLACED).
+	MeetingEventTypeCreated MeetingEventType = "CREATED"
+	// A meeting was placed on a server: new, or moved by a create because its server left service or it no longer ran on its cordoned server. detail explains the choice.
+	MeetingEventTypePlaced MeetingEventType = "PLACED"
+	// A meeting whose server left service was re-created on another server by a join or create (detail: from which server).
+	MeetingEventTypeRecovered MeetingEventType = "RECOVERED"
+	// A panic ended the meeting on BBB; it stays recoverable on its next create or join.
+	MeetingEventTypeCleared MeetingEventType = "CLEARED"
+	// The meeting ended: by the BBB API, GraphQL, the admin API, the CLI, or the poller (no longer listed by its server, or not recovered in time).
+	MeetingEventTypeEnded MeetingEventType = "ENDED"
+)
+
+var AllMeetingEventType = []MeetingEventType{
+	MeetingEventTypeCreated,
+	MeetingEventTypePlaced,
+	MeetingEventTypeRecovered,
+	MeetingEventTypeCleared,
+	MeetingEventTypeEnded,
+}
+
+func (e MeetingEventType) IsValid() bool {
+	switch e {
+	case MeetingEventTypeCreated, MeetingEventTypePlaced, MeetingEventTypeRecovered, MeetingEventTypeCleared, MeetingEventTypeEnded:
+		return true
+	}
+	return false
+}
+
+func (e MeetingEventType) String() string {
+	return string(e)
+}
+
+func (e *MeetingEventType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MeetingEventType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MeetingEventType", str)
+	}
+	return nil
+}
+
+func (e MeetingEventType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MeetingEventType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MeetingEventType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What happened to a server.
+type ServerEventType string
+
+const (
+	// A poll of the server (serverLoad only).
+	ServerEventTypePolled ServerEventType = "POLLED"
+	// The poller saw the server come back.
+	ServerEventTypeOnline ServerEventType = "ONLINE"
+	// The poller declared the server offline: its meetings are recovered elsewhere on their next create or join.
+	ServerEventTypeOffline ServerEventType = "OFFLINE"
+	// A call on the request path could not reach the server (passive health): it takes no new meetings until it answers again or a poll finds it healthy.
+	ServerEventTypeSuspect ServerEventType = "SUSPECT"
+	// Enabled, cordoned or disabled, by an operator or when a cordoned server drained.
+	ServerEventTypeStateChanged ServerEventType = "STATE_CHANGED"
+	// Disabled with its meetings ended on BBB (kept recoverable).
+	ServerEventTypePanicked ServerEventType = "PANICKED"
+	ServerEventTypeAdded    ServerEventType = "ADDED"
+	ServerEventTypeUpdated  ServerEventType = "UPDATED"
+	ServerEventTypeRemoved  ServerEventType = "REMOVED"
+)
+
+var AllServerEventType = []ServerEventType{
+	ServerEventTypePolled,
+	ServerEventTypeOnline,
+	ServerEventTypeOffline,
+	ServerEventTypeSuspect,
+	ServerEventTypeStateChanged,
+	ServerEventTypePanicked,
+	ServerEventTypeAdded,
+	ServerEventTypeUpdated,
+	ServerEventTypeRemoved,
+}
+
+func (e ServerEventType) IsValid() bool {
+	switch e {
+	case ServerEventTypePolled, ServerEventTypeOnline, ServerEventTypeOffline, ServerEventTypeSuspect, ServerEventTypeStateChanged, ServerEventTypePanicked, ServerEventTypeAdded, ServerEventTypeUpdated, ServerEventTypeRemoved:
+		return true
+	}
+	return false
+}
+
+func (e ServerEventType) String() string {
+	return string(e)
+}
+
+func (e *ServerEventType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ServerEventType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ServerEventType", str)
+	}
+	return nil
+}
+
+func (e ServerEventType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ServerEventType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ServerEventType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -44,39 +44,56 @@ func (b *Backend) TimeoutsFor(srv *scalelite.Server) *Timeouts {
 	return &t
 }
 
-// Endpoint returns the server's endpoint.
+// EndpointOf returns the server's endpoint.
 func EndpointOf(srv *scalelite.Server) Endpoint { return Endpoint{URL: srv.URL, Secret: srv.Secret} }
+
+// Call implements scalelite.Backend.
+func (b *Backend) Call(ctx context.Context, srv *scalelite.Server, action string, p scalelite.Params, body []byte) ([]byte, error) {
+	resp, err := b.Client.Do(ctx, EndpointOf(srv), action, p, body, b.TimeoutsFor(srv))
+	if err != nil {
+		return nil, DomainError(err)
+	}
+	return resp.Raw, nil
+}
 
 // EndMeeting implements scalelite.Backend. Without a password the key is sent bare, as Scalelite
 // does.
 func (b *Backend) EndMeeting(ctx context.Context, srv *scalelite.Server, meetingID, moderatorPW string) error {
-	p := Params{{Key: "meetingID", Value: meetingID}, {Key: "password", Value: moderatorPW, Bare: moderatorPW == ""}}
+	p := scalelite.Params{{Key: "meetingID", Value: meetingID}, {Key: "password", Value: moderatorPW, Bare: moderatorPW == ""}}
 	_, err := b.Client.Do(ctx, EndpointOf(srv), "end", p, nil, b.TimeoutsFor(srv))
-	return DomainError(err)
-}
-
-// CreateMeeting implements scalelite.Backend.
-func (b *Backend) CreateMeeting(ctx context.Context, srv *scalelite.Server, query string, body []byte) error {
-	p, err := ParseQuery(query)
-	if err != nil {
-		return scalelite.Errorf(scalelite.EINVALID, "stored create parameters: %v", err)
-	}
-	_, err = b.Client.Do(ctx, EndpointOf(srv), "create", p, body, b.TimeoutsFor(srv))
 	return DomainError(err)
 }
 
 // MeetingRunning implements scalelite.Backend.
 func (b *Backend) MeetingRunning(ctx context.Context, srv *scalelite.Server, meetingID string) (bool, error) {
-	resp, err := b.Client.Do(ctx, EndpointOf(srv), "isMeetingRunning", Params{{Key: "meetingID", Value: meetingID}}, nil, b.TimeoutsFor(srv))
+	resp, err := b.Client.Do(ctx, EndpointOf(srv), "isMeetingRunning", scalelite.Params{{Key: "meetingID", Value: meetingID}}, nil, b.TimeoutsFor(srv))
 	if err != nil {
 		return false, DomainError(err)
 	}
 	return resp.Text("running") == "true", nil
 }
 
+// ListMeetings implements scalelite.Backend (getMeetings with the server's timeouts).
+func (b *Backend) ListMeetings(ctx context.Context, srv *scalelite.Server) ([]scalelite.ListedMeeting, error) {
+	list, err := b.Client.GetMeetings(ctx, EndpointOf(srv), b.TimeoutsFor(srv))
+	if err != nil {
+		return nil, DomainError(err)
+	}
+	out := make([]scalelite.ListedMeeting, len(list.Meetings))
+	for i, m := range list.Meetings {
+		out[i] = scalelite.ListedMeeting{MeetingID: m.MeetingID, TenantID: m.Metadata["tenant-id"], Raw: m.Raw}
+	}
+	return out, nil
+}
+
+// JoinURL implements scalelite.Backend.
+func (b *Backend) JoinURL(srv *scalelite.Server, p scalelite.Params) string {
+	return b.Client.SignedURL(EndpointOf(srv), "join", p)
+}
+
 // DomainError translates a Client error into the domain's kinds: BBB's notFound gives ENOTFOUND,
-// other FAILED answers EINVALID with BBB's message, transport failures EUNAVAILABLE. The original
-// error stays in the chain.
+// other FAILED answers EINVALID with BBB's message, transport failures EUNAVAILABLE wrapping
+// scalelite.ErrServerUnreachable. The original error stays in the chain.
 func DomainError(err error) error {
 	if err == nil {
 		return nil
@@ -91,7 +108,8 @@ func DomainError(err error) error {
 	}
 	var te *TransportError
 	if errors.As(err, &te) {
-		return &scalelite.Error{Code: scalelite.EUNAVAILABLE, Message: fmt.Sprintf("server unreachable (%s)", te.Op), Err: err}
+		return &scalelite.Error{Code: scalelite.EUNAVAILABLE, Message: fmt.Sprintf("server unreachable (%s)", te.Op),
+			Err: fmt.Errorf("%w: %w", scalelite.ErrServerUnreachable, err)}
 	}
 	return err
 }

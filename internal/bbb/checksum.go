@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
 // Checksum returns the lower-case hex digest of action + query + secret (BBB's checksum; an unknown
@@ -156,7 +158,7 @@ func Verify(in VerifyInput) bool {
 func rebuildFormQuery(rawQuery string, form url.Values) (string, bool) {
 	merged := url.Values{}
 	if rawQuery != "" {
-		q, err := ParseQuery(rawQuery)
+		q, err := scalelite.ParseQuery(rawQuery)
 		if err != nil {
 			return "", false
 		}
@@ -176,7 +178,7 @@ func rebuildFormQuery(rawQuery string, form url.Values) (string, bool) {
 			}
 			b.WriteString(k)
 			b.WriteByte('=')
-			appendFormEscaped(&b, v)
+			scalelite.AppendFormEscaped(&b, v)
 		}
 	}
 	return b.String(), true

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
 // Endpoint is one BBB server as the balancer addresses it.
@@ -90,11 +92,11 @@ func ActionURL(ep Endpoint, action string) string {
 
 // SignedURL returns the action URL with p encoded in order and the checksum appended last
 // (URL?query&checksum=..., or URL?checksum=... for no parameters), e.g. for join redirects.
-func (c *Client) SignedURL(ep Endpoint, action string, p Params) string {
+func (c *Client) SignedURL(ep Endpoint, action string, p scalelite.Params) string {
 	// One buffer for the whole URL: the query is hashed where it was written (a Builder never
 	// changes bytes it has written).
 	var b strings.Builder
-	b.Grow(len(ep.URL) + 1 + len(action) + 1 + p.encodedLenHint() + len("&checksum=") + 2*sha512.Size)
+	b.Grow(len(ep.URL) + 1 + len(action) + 1 + p.EncodedLenHint() + len("&checksum=") + 2*sha512.Size)
 	b.WriteString(ep.URL)
 	if !strings.HasSuffix(ep.URL, "/") {
 		b.WriteByte('/')
@@ -102,7 +104,7 @@ func (c *Client) SignedURL(ep Endpoint, action string, p Params) string {
 	b.WriteString(action)
 	b.WriteByte('?')
 	start := b.Len()
-	p.appendEncoded(&b)
+	p.AppendEncoded(&b)
 	q := b.String()[start:]
 	if q != "" {
 		b.WriteByte('&')
@@ -208,7 +210,7 @@ func (e responseTimeoutError) Error() string { return fmt.Sprintf("no response w
 // gives the Response and an *APIError{Key: "internalError", Message: "Response did not include
 // returncode"} wrapping ErrNoReturnCode. Network failures, timeouts, HTTP statuses >= 400 and
 // answers that are not XML give a *TransportError. Cancelling ctx aborts the call.
-func (c *Client) Do(ctx context.Context, ep Endpoint, action string, p Params, body []byte, t *Timeouts) (*Response, error) {
+func (c *Client) Do(ctx context.Context, ep Endpoint, action string, p scalelite.Params, body []byte, t *Timeouts) (*Response, error) {
 	raw, status, err := c.exchange(ctx, ep, action, p, body, t)
 	if err != nil {
 		return nil, err
@@ -237,7 +239,7 @@ func returnCodeError(returnCode, messageKey, message string) error {
 
 // exchange sends the request of Do and reads the answer's body. Failures to get a body (network,
 // timeouts, HTTP statuses >= 400) are *TransportError; status is the HTTP status.
-func (c *Client) exchange(ctx context.Context, ep Endpoint, action string, p Params, body []byte, t *Timeouts) (raw []byte, status int, _ error) {
+func (c *Client) exchange(ctx context.Context, ep Endpoint, action string, p scalelite.Params, body []byte, t *Timeouts) (raw []byte, status int, _ error) {
 	to := c.timeouts
 	if t != nil {
 		to = *t

@@ -12,6 +12,7 @@ import (
 
 	"github.com/scalelite-go/scalelite/internal/bbb"
 	"github.com/scalelite-go/scalelite/internal/bbbsim"
+	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
 func startSim(t *testing.T) *bbbsim.Server {
@@ -38,7 +39,7 @@ func TestClientEveryAlgorithm(t *testing.T) {
 		t.Run(string(alg), func(t *testing.T) {
 			c := newClient(t, alg, bbb.DefaultTimeouts)
 			id := "room-" + string(alg)
-			p := bbb.Params{{Key: "name", Value: "Room " + string(alg)}, {Key: "meetingID", Value: id}, {Key: "meta_bbb-origin", Value: "Greenlight"}}
+			p := scalelite.Params{{Key: "name", Value: "Room " + string(alg)}, {Key: "meetingID", Value: id}, {Key: "meta_bbb-origin", Value: "Greenlight"}}
 			resp, err := c.Do(context.Background(), endpoint(srv), "create", p, nil, nil)
 			if err != nil {
 				t.Fatalf("create: %v", err)
@@ -69,7 +70,7 @@ func TestClientVersionAndGetMeetings(t *testing.T) {
 		t.Fatalf("GetMeetings on empty server = %+v, %v", list, err)
 	}
 	for _, id := range []string{"m1", "m2"} {
-		p := bbb.Params{{Key: "meetingID", Value: id}, {Key: "name", Value: "Name " + id}, {Key: "meta_endCallbackUrl", Value: "https://x/cb?a=1&b=2"}}
+		p := scalelite.Params{{Key: "meetingID", Value: id}, {Key: "name", Value: "Name " + id}, {Key: "meta_endCallbackUrl", Value: "https://x/cb?a=1&b=2"}}
 		if _, err := c.Do(ctx, endpoint(srv), "create", p, nil, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -105,7 +106,7 @@ func TestClientVersionAndGetMeetings(t *testing.T) {
 func TestClientFailedAnswer(t *testing.T) {
 	srv := startSim(t)
 	c := newClient(t, bbb.SHA1, bbb.DefaultTimeouts)
-	resp, err := c.Do(context.Background(), endpoint(srv), "getMeetingInfo", bbb.Params{{Key: "meetingID", Value: "nope"}}, nil, nil)
+	resp, err := c.Do(context.Background(), endpoint(srv), "getMeetingInfo", scalelite.Params{{Key: "meetingID", Value: "nope"}}, nil, nil)
 	var apiErr *bbb.APIError
 	if !errors.As(err, &apiErr) || apiErr.Key != "notFound" {
 		t.Fatalf("err = %v, want APIError notFound", err)
@@ -203,7 +204,7 @@ func TestClientPostBody(t *testing.T) {
 	srv := startSim(t)
 	c := newClient(t, bbb.SHA512, bbb.DefaultTimeouts)
 	body := []byte(`<modules><module name="presentation"><document url="https://x/a.pdf" filename="a.pdf"/></module></modules>`)
-	p := bbb.Params{{Key: "meetingID", Value: "m-1"}, {Key: "name", Value: "M"}}
+	p := scalelite.Params{{Key: "meetingID", Value: "m-1"}, {Key: "name", Value: "M"}}
 	if _, err := c.Do(context.Background(), endpoint(srv), "create", p, body, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -265,14 +266,14 @@ func TestSignedURL(t *testing.T) {
 	tests := []struct {
 		ep     bbb.Endpoint
 		action string
-		p      bbb.Params
+		p      scalelite.Params
 		want   string
 	}{
-		{ep, "create", bbb.Params{{Key: "name", Value: "Test Meeting"}, {Key: "meetingID", Value: "abc123"}, {Key: "attendeePW", Value: "111222"}, {Key: "moderatorPW", Value: "333444"}},
+		{ep, "create", scalelite.Params{{Key: "name", Value: "Test Meeting"}, {Key: "meetingID", Value: "abc123"}, {Key: "attendeePW", Value: "111222"}, {Key: "moderatorPW", Value: "333444"}},
 			"https://bbb.example/bigbluebutton/api/create?name=Test+Meeting&meetingID=abc123&attendeePW=111222&moderatorPW=333444&checksum=1fcbb0c4fc1f039f73aa6d697d2db9ba7f803f17"},
 		{bbb.Endpoint{URL: ep.URL + "/", Secret: ep.Secret}, "getMeetings", nil,
 			"https://bbb.example/bigbluebutton/api/getMeetings?checksum=2027baa7771026e9e93392f55031535d1444c41f"},
-		{ep, "end", bbb.Params{{Key: "meetingID", Value: "m"}, {Key: "password", Bare: true}},
+		{ep, "end", scalelite.Params{{Key: "meetingID", Value: "m"}, {Key: "password", Bare: true}},
 			"https://bbb.example/bigbluebutton/api/end?meetingID=m&password&checksum=" + bbb.Checksum(bbb.SHA1, "end", "meetingID=m&password", ep.Secret)},
 	}
 	for _, tt := range tests {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/scalelite-go/scalelite/internal/bbb"
 	"github.com/scalelite-go/scalelite/internal/bbbsim"
+	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
 // agree checks that the one-pass scanner, when it reads raw, reads it as the full parser does. It
@@ -176,7 +177,7 @@ func simAnswers(t testing.TB, seed uint64, steps int) [][]byte {
 	defer c.CloseIdleConnections()
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	ctx := context.Background()
-	do := func(action string, p bbb.Params) {
+	do := func(action string, p scalelite.Params) {
 		if _, err := c.Do(ctx, srv.Endpoint(), action, p, nil, nil); err != nil {
 			t.Fatalf("%s %v: %v", action, p, err)
 		}
@@ -199,22 +200,22 @@ func simAnswers(t testing.TB, seed uint64, steps int) [][]byte {
 		switch op := rng.IntN(10); {
 		case op < 4 || len(ids) == 0:
 			id := fmt.Sprintf("%s-%d", randomText(rng, 12, false), step)
-			p := bbb.Params{{Key: "meetingID", Value: id}, {Key: "name", Value: "n" + randomText(rng, 20, true)},
+			p := scalelite.Params{{Key: "meetingID", Value: id}, {Key: "name", Value: "n" + randomText(rng, 20, true)},
 				{Key: "moderatorPW", Value: "mp"}, {Key: "attendeePW", Value: "ap"}}
 			for range rng.IntN(4) {
-				p = append(p, bbb.Param{Key: "meta_" + randomName(rng), Value: randomText(rng, 30, true)})
+				p = append(p, scalelite.Param{Key: "meta_" + randomName(rng), Value: randomText(rng, 30, true)})
 			}
 			if len(ids) > 0 && rng.IntN(4) == 0 {
-				p = append(p, bbb.Param{Key: "isBreakout", Value: "true"}, bbb.Param{Key: "parentMeetingID", Value: ids[rng.IntN(len(ids))]},
-					bbb.Param{Key: "sequence", Value: strconv.Itoa(1 + rng.IntN(8))})
+				p = append(p, scalelite.Param{Key: "isBreakout", Value: "true"}, scalelite.Param{Key: "parentMeetingID", Value: ids[rng.IntN(len(ids))]},
+					scalelite.Param{Key: "sequence", Value: strconv.Itoa(1 + rng.IntN(8))})
 			}
 			do("create", p)
 			ids = append(ids, id)
 		case op < 7:
-			p := bbb.Params{{Key: "meetingID", Value: ids[rng.IntN(len(ids))]}, {Key: "fullName", Value: "u" + randomText(rng, 25, true)},
+			p := scalelite.Params{{Key: "meetingID", Value: ids[rng.IntN(len(ids))]}, {Key: "fullName", Value: "u" + randomText(rng, 25, true)},
 				{Key: "password", Value: []string{"mp", "ap"}[rng.IntN(2)]}}
 			for range rng.IntN(3) {
-				p = append(p, bbb.Param{Key: "userdata-" + randomName(rng), Value: randomText(rng, 15, true)})
+				p = append(p, scalelite.Param{Key: "userdata-" + randomName(rng), Value: randomText(rng, 15, true)})
 			}
 			resp, err := http.Get(c.SignedURL(srv.Endpoint(), "join", p))
 			if err != nil {
@@ -226,7 +227,7 @@ func simAnswers(t testing.TB, seed uint64, steps int) [][]byte {
 			srv.SetUsers(ids[rng.IntN(len(ids))], n, rng.IntN(n+1), rng.IntN(n+1), rng.IntN(n+1))
 		default:
 			i := rng.IntN(len(ids))
-			do("end", bbb.Params{{Key: "meetingID", Value: ids[i]}, {Key: "password", Value: "mp"}})
+			do("end", scalelite.Params{{Key: "meetingID", Value: ids[i]}, {Key: "password", Value: "mp"}})
 			ids = append(ids[:i], ids[i+1:]...)
 		}
 		answers = append(answers, fetch())
@@ -385,7 +386,7 @@ func busyAnswer(b *testing.B, meetings, users int) []byte {
 	defer c.CloseIdleConnections()
 	for i := range meetings {
 		id := fmt.Sprintf("meeting-%02d", i)
-		p := bbb.Params{{Key: "meetingID", Value: id}, {Key: "name", Value: "Meeting " + id}, {Key: "meta_bbb-origin", Value: "Greenlight"}}
+		p := scalelite.Params{{Key: "meetingID", Value: id}, {Key: "name", Value: "Meeting " + id}, {Key: "meta_bbb-origin", Value: "Greenlight"}}
 		if _, err := c.Do(context.Background(), srv.Endpoint(), "create", p, nil, nil); err != nil {
 			b.Fatal(err)
 		}

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/scalelite-go/scalelite/internal/bbb"
+	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
 // Messages bbb-web uses.
@@ -24,12 +24,12 @@ const (
 	javaDateLayout      = "Mon Jan 02 15:04:05 MST 2006"
 )
 
-func get(p bbb.Params, key string) string {
+func get(p scalelite.Params, key string) string {
 	v, _ := p.Get(key)
 	return v
 }
 
-func (s *Server) create(w http.ResponseWriter, req request, p bbb.Params) {
+func (s *Server) create(w http.ResponseWriter, req request, p scalelite.Params) {
 	id := get(p, "meetingID")
 	switch {
 	case strings.TrimSpace(id) == "":
@@ -156,7 +156,7 @@ func atoi(s string) int {
 	return n
 }
 
-func (s *Server) join(w http.ResponseWriter, _ request, p bbb.Params) {
+func (s *Server) join(w http.ResponseWriter, _ request, p scalelite.Params) {
 	id, fullName := get(p, "meetingID"), get(p, "fullName")
 	switch {
 	case fullName == "":
@@ -205,7 +205,7 @@ func (s *Server) join(w http.ResponseWriter, _ request, p bbb.Params) {
 	}
 	for _, q := range p {
 		if k, ok := strings.CutPrefix(q.Key, "userdata-"); ok && k != "" {
-			a.CustomData = append(a.CustomData, bbb.Param{Key: k, Value: q.Value})
+			a.CustomData = append(a.CustomData, scalelite.Param{Key: k, Value: q.Value})
 		}
 	}
 	if role == "MODERATOR" && !m.hasPresenter() {
@@ -245,7 +245,7 @@ func (m *SimMeeting) hasPresenter() bool {
 	return false
 }
 
-func (s *Server) end(w http.ResponseWriter, _ request, p bbb.Params) {
+func (s *Server) end(w http.ResponseWriter, _ request, p scalelite.Params) {
 	id := get(p, "meetingID")
 	if id == "" {
 		s.fail(w, "missingParamMeetingID", msgMissingMeetingID)
@@ -271,7 +271,7 @@ func (s *Server) end(w http.ResponseWriter, _ request, p bbb.Params) {
 	writeXML(w, d.finish())
 }
 
-func (s *Server) isMeetingRunning(w http.ResponseWriter, _ request, p bbb.Params) {
+func (s *Server) isMeetingRunning(w http.ResponseWriter, _ request, p scalelite.Params) {
 	id := get(p, "meetingID")
 	if id == "" {
 		s.fail(w, "missingParamMeetingID", msgMissingMeetingID)
@@ -286,7 +286,7 @@ func (s *Server) isMeetingRunning(w http.ResponseWriter, _ request, p bbb.Params
 	writeXML(w, d.finish())
 }
 
-func (s *Server) getMeetingInfo(w http.ResponseWriter, _ request, p bbb.Params) {
+func (s *Server) getMeetingInfo(w http.ResponseWriter, _ request, p scalelite.Params) {
 	id := get(p, "meetingID")
 	if id == "" {
 		s.fail(w, "missingParamMeetingID", msgMissingMeetingID)
@@ -308,7 +308,7 @@ func (s *Server) getMeetingInfo(w http.ResponseWriter, _ request, p bbb.Params) 
 	writeXML(w, b)
 }
 
-func (s *Server) getMeetings(w http.ResponseWriter, _ request, _ bbb.Params) {
+func (s *Server) getMeetings(w http.ResponseWriter, _ request, _ scalelite.Params) {
 	s.mu.RLock()
 	ms := s.sortedMeetingsLocked()
 	size := 256
@@ -333,7 +333,7 @@ func (s *Server) getMeetings(w http.ResponseWriter, _ request, _ bbb.Params) {
 	writeXML(w, d.finish())
 }
 
-func (s *Server) insertDocument(w http.ResponseWriter, req request, p bbb.Params) {
+func (s *Server) insertDocument(w http.ResponseWriter, req request, p scalelite.Params) {
 	id := get(p, "meetingID")
 	if id == "" {
 		s.fail(w, "missingParamMeetingID", msgMissingMeetingID)
@@ -354,7 +354,7 @@ func (s *Server) insertDocument(w http.ResponseWriter, req request, p bbb.Params
 	writeXML(w, d.finish())
 }
 
-func (s *Server) getRecordings(w http.ResponseWriter, _ request, _ bbb.Params) {
+func (s *Server) getRecordings(w http.ResponseWriter, _ request, _ scalelite.Params) {
 	d := newDoc("SUCCESS")
 	d.empty("recordings")
 	d.el("messageKey", "noRecordings")

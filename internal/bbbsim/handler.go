@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/scalelite-go/scalelite/internal/bbb"
+	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
 const (
@@ -23,7 +24,7 @@ const (
 // request is one API request after parsing.
 type request struct {
 	action string
-	params bbb.Params // query then form body, checksum included
+	params scalelite.Params // query then form body, checksum included
 	body   []byte
 	kind   bodyKind
 }
@@ -46,9 +47,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		action = r.URL.Path
 	}
 	req.action = action
-	req.params, _ = bbb.ParseQuery(r.URL.RawQuery)
+	req.params, _ = scalelite.ParseQuery(r.URL.RawQuery)
 	if req.kind == bodyForm {
-		fp, _ := bbb.ParseQuery(string(body))
+		fp, _ := scalelite.ParseQuery(string(body))
 		req.params = append(req.params, fp...)
 	}
 	s.record(Call{Method: r.Method, Action: action, RawQuery: r.URL.RawQuery, Params: req.params.Values(),
@@ -145,7 +146,7 @@ func (s *Server) fail(w http.ResponseWriter, key, message string) {
 }
 
 func (s *Server) api(w http.ResponseWriter, r *http.Request, req request) {
-	var h func(http.ResponseWriter, request, bbb.Params)
+	var h func(http.ResponseWriter, request, scalelite.Params)
 	switch req.action {
 	case "":
 		s.index(w)

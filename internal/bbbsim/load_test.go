@@ -12,6 +12,7 @@ import (
 
 	"github.com/scalelite-go/scalelite/internal/bbb"
 	"github.com/scalelite-go/scalelite/internal/bbbsim"
+	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
 func TestConcurrentUse(t *testing.T) {
@@ -22,12 +23,12 @@ func TestConcurrentUse(t *testing.T) {
 		wg.Go(func() {
 			for i := range 12 {
 				id := fmt.Sprintf("room-%d-%d", w, i%5)
-				p := bbb.Params{{Key: "name", Value: id}, {Key: "meetingID", Value: id}, {Key: "moderatorPW", Value: "mp"}}
+				p := scalelite.Params{{Key: "name", Value: id}, {Key: "meetingID", Value: id}, {Key: "moderatorPW", Value: "mp"}}
 				if _, err := f.c.Do(context.Background(), f.ep, "create", p, nil, nil); err != nil {
 					errs <- err
 					return
 				}
-				j := bbb.Params{{Key: "fullName", Value: "U"}, {Key: "meetingID", Value: id}, {Key: "password", Value: "mp"}, {Key: "redirect", Value: "false"}}
+				j := scalelite.Params{{Key: "fullName", Value: "U"}, {Key: "meetingID", Value: id}, {Key: "password", Value: "mp"}, {Key: "redirect", Value: "false"}}
 				if _, err := f.c.Do(context.Background(), f.ep, "join", j, nil, nil); err != nil {
 					errs <- err
 					return
@@ -41,7 +42,7 @@ func TestConcurrentUse(t *testing.T) {
 				f.srv.SetUsers(id, 3, 1, 1, 1)
 				f.srv.Meetings()
 				if i%7 == 0 {
-					f.c.Do(context.Background(), f.ep, "end", bbb.Params{{Key: "meetingID", Value: id}}, nil, nil)
+					f.c.Do(context.Background(), f.ep, "end", scalelite.Params{{Key: "meetingID", Value: id}}, nil, nil)
 				}
 			}
 		})
@@ -96,7 +97,7 @@ func benchSim(b *testing.B) (*bbbsim.Server, *bbb.Client) {
 	srv := sim.Servers()[0]
 	for i := range 50 {
 		id := fmt.Sprintf("bench-%d", i)
-		if _, err := c.Do(context.Background(), srv.Endpoint(), "create", bbb.Params{{Key: "name", Value: id}, {Key: "meetingID", Value: id}}, nil, nil); err != nil {
+		if _, err := c.Do(context.Background(), srv.Endpoint(), "create", scalelite.Params{{Key: "name", Value: id}, {Key: "meetingID", Value: id}}, nil, nil); err != nil {
 			b.Fatal(err)
 		}
 		srv.SetUsers(id, 10, 1, 5, 2)
@@ -126,10 +127,10 @@ func BenchmarkCreateJoin(b *testing.B) {
 		for pb.Next() {
 			id := fmt.Sprintf("bench-%d", i%50)
 			i++
-			if _, err := c.Do(context.Background(), srv.Endpoint(), "isMeetingRunning", bbb.Params{{Key: "meetingID", Value: id}}, nil, nil); err != nil {
+			if _, err := c.Do(context.Background(), srv.Endpoint(), "isMeetingRunning", scalelite.Params{{Key: "meetingID", Value: id}}, nil, nil); err != nil {
 				b.Fatal(err)
 			}
-			if _, err := c.Do(context.Background(), srv.Endpoint(), "create", bbb.Params{{Key: "name", Value: id}, {Key: "meetingID", Value: id}}, nil, nil); err != nil {
+			if _, err := c.Do(context.Background(), srv.Endpoint(), "create", scalelite.Params{{Key: "name", Value: id}, {Key: "meetingID", Value: id}}, nil, nil); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -145,7 +146,7 @@ func BenchmarkServe(b *testing.B) {
 		{"index", ""},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
-			u := c.SignedURL(srv.Endpoint(), tc.action, bbb.Params{{Key: "meetingID", Value: "bench-1"}})
+			u := c.SignedURL(srv.Endpoint(), tc.action, scalelite.Params{{Key: "meetingID", Value: "bench-1"}})
 			hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 			defer hc.CloseIdleConnections()
 			b.ReportAllocs()

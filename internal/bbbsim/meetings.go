@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/scalelite-go/scalelite/internal/bbb"
+	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
 // SimMeeting is a meeting on a simulated server, as create made it plus what happened since.
@@ -20,7 +20,7 @@ type SimMeeting struct {
 	// Metadata holds the meta_* create parameters, keys lower-cased without the prefix.
 	Metadata map[string]string
 	// Params are the create parameters as received (query and form body, checksum removed).
-	Params bbb.Params
+	Params scalelite.Params
 	// CreateBody is the XML body of the first create (nil for none); Documents the bodies of
 	// insertDocument calls.
 	CreateBody []byte
@@ -42,7 +42,7 @@ type SimAttendee struct {
 	ListenOnly   bool
 	Voice, Video bool
 	ClientType   string
-	CustomData   bbb.Params // userdata-* join parameters, prefix removed
+	CustomData   scalelite.Params // userdata-* join parameters, prefix removed
 	SessionToken string
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/scalelite-go/scalelite/internal/bbb"
 	"github.com/scalelite-go/scalelite/internal/bbbsim"
+	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
 var fixedNow = time.Date(2024, 5, 9, 13, 35, 28, 123e6, time.UTC)
@@ -39,7 +40,7 @@ func setup(t *testing.T, opts bbbsim.Options) fixture {
 }
 
 // do calls action and returns the answer or the FAILED messageKey.
-func (f fixture) do(t *testing.T, action string, p bbb.Params) (*bbb.Response, string) {
+func (f fixture) do(t *testing.T, action string, p scalelite.Params) (*bbb.Response, string) {
 	t.Helper()
 	resp, err := f.c.Do(context.Background(), f.ep, action, p, nil, nil)
 	var apiErr *bbb.APIError
@@ -52,9 +53,9 @@ func (f fixture) do(t *testing.T, action string, p bbb.Params) (*bbb.Response, s
 	return resp, ""
 }
 
-func (f fixture) create(t *testing.T, id string, extra ...bbb.Param) *bbb.Response {
+func (f fixture) create(t *testing.T, id string, extra ...scalelite.Param) *bbb.Response {
 	t.Helper()
-	p := append(bbb.Params{{Key: "name", Value: "Room " + id}, {Key: "meetingID", Value: id}, {Key: "attendeePW", Value: "ap"}, {Key: "moderatorPW", Value: "mp"}}, extra...)
+	p := append(scalelite.Params{{Key: "name", Value: "Room " + id}, {Key: "meetingID", Value: id}, {Key: "attendeePW", Value: "ap"}, {Key: "moderatorPW", Value: "mp"}}, extra...)
 	resp, key := f.do(t, "create", p)
 	if key != "" {
 		t.Fatalf("create %s: %s", id, key)
@@ -62,10 +63,10 @@ func (f fixture) create(t *testing.T, id string, extra ...bbb.Param) *bbb.Respon
 	return resp
 }
 
-func params(kv ...string) bbb.Params {
-	var p bbb.Params
+func params(kv ...string) scalelite.Params {
+	var p scalelite.Params
 	for i := 0; i+1 < len(kv); i += 2 {
-		p = append(p, bbb.Param{Key: kv[i], Value: kv[i+1]})
+		p = append(p, scalelite.Param{Key: kv[i], Value: kv[i+1]})
 	}
 	return p
 }
@@ -89,7 +90,7 @@ func TestIndex(t *testing.T) {
 
 func TestCreate(t *testing.T) {
 	f := setup(t, bbbsim.Options{Now: func() time.Time { return fixedNow }})
-	resp := f.create(t, "room-1", bbb.Param{Key: "meta_bbb-Origin", Value: "Greenlight"}, bbb.Param{Key: "duration", Value: "30"})
+	resp := f.create(t, "room-1", scalelite.Param{Key: "meta_bbb-Origin", Value: "Greenlight"}, scalelite.Param{Key: "duration", Value: "30"})
 	sum := sha1.Sum([]byte("room-1"))
 	internal := hex.EncodeToString(sum[:]) + "-1715261728123"
 	want := "<response><returncode>SUCCESS</returncode><meetingID>room-1</meetingID><internalMeetingID>" + internal +
@@ -138,7 +139,7 @@ func TestCreate(t *testing.T) {
 func TestCreateErrors(t *testing.T) {
 	f := setup(t, bbbsim.Options{})
 	tests := []struct {
-		p    bbb.Params
+		p    scalelite.Params
 		want string
 	}{
 		{params("name", "x"), "missingParamMeetingID"},
@@ -304,7 +305,7 @@ func TestJoinErrors(t *testing.T) {
 	ct := r.Text("createTime")
 	tests := []struct {
 		name string
-		p    bbb.Params
+		p    scalelite.Params
 		want string
 	}{
 		{"no name", params("meetingID", "room-1", "password", "mp"), "missingParamFullName"},
@@ -358,7 +359,7 @@ func TestEndAndRunning(t *testing.T) {
 		t.Errorf("end unknown: %s", key)
 	}
 	// Scalelite sends a bare password key when it has none.
-	r, key := f.do(t, "end", bbb.Params{{Key: "meetingID", Value: "room-1"}, {Key: "password", Bare: true}})
+	r, key := f.do(t, "end", scalelite.Params{{Key: "meetingID", Value: "room-1"}, {Key: "password", Bare: true}})
 	if key != "" || r.MessageKey != "sentEndMeetingRequest" || r.Message == "" {
 		t.Errorf("end = %s (%s)", r.Raw, key)
 	}
@@ -376,7 +377,7 @@ func TestEndAndRunning(t *testing.T) {
 
 func TestGetMeetingInfo(t *testing.T) {
 	f := setup(t, bbbsim.Options{})
-	f.create(t, "room-1", bbb.Param{Key: "meta_endCallbackUrl", Value: "https://lms/cb?x=1&y=2"}, bbb.Param{Key: "maxParticipants", Value: "25"})
+	f.create(t, "room-1", scalelite.Param{Key: "meta_endCallbackUrl", Value: "https://lms/cb?x=1&y=2"}, scalelite.Param{Key: "maxParticipants", Value: "25"})
 	f.do(t, "join", params("fullName", "Alice <A&B>", "meetingID", "room-1", "password", "mp", "redirect", "false", "userdata-bbb_x", "1"))
 	r, key := f.do(t, "getMeetingInfo", params("meetingID", "room-1"))
 	if key != "" {
@@ -417,7 +418,7 @@ func TestGetMeetingsSetUsersEndAll(t *testing.T) {
 		t.Errorf("empty getMeetings = %s", r.Raw)
 	}
 	f.create(t, "room-1")
-	f.create(t, "room-2", bbb.Param{Key: "isBreakout", Value: "true"}, bbb.Param{Key: "parentMeetingID", Value: "parent-x"}, bbb.Param{Key: "sequence", Value: "2"})
+	f.create(t, "room-2", scalelite.Param{Key: "isBreakout", Value: "true"}, scalelite.Param{Key: "parentMeetingID", Value: "parent-x"}, scalelite.Param{Key: "sequence", Value: "2"})
 	f.srv.SetUsers("room-1", 10, 2, 4, 3)
 	f.srv.SetUsers("unknown", 10, 2, 4, 3) // ignored
 	list, err := f.c.GetMeetings(context.Background(), f.ep, nil)
@@ -472,7 +473,7 @@ func TestInsertDocumentRecordingsUnknown(t *testing.T) {
 
 func TestCalls(t *testing.T) {
 	f := setup(t, bbbsim.Options{})
-	f.create(t, "room-1", bbb.Param{Key: "welcome", Value: "Hi there"})
+	f.create(t, "room-1", scalelite.Param{Key: "welcome", Value: "Hi there"})
 	f.do(t, "getMeetings", nil)
 	calls := f.srv.Calls()
 	if len(calls) != 2 {

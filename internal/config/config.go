@@ -124,6 +124,8 @@ type API struct {
 	OverrideJoinParams     []Param
 	CreateExcludeParams    []string
 	JoinExcludeParams      []string
+	// RequestTimeout (API_REQUEST_TIMEOUT, seconds, ours) is the deadline of each BBB API call.
+	RequestTimeout time.Duration
 }
 
 // Poller configures the poller role.
@@ -230,6 +232,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		OverrideJoinParams:     r.params("OVERRIDE_JOIN_PARAMS"),
 		CreateExcludeParams:    r.names("CREATE_EXCLUDE_PARAMS"),
 		JoinExcludeParams:      r.names("JOIN_EXCLUDE_PARAMS"),
+		RequestTimeout:         r.positiveSeconds("API_REQUEST_TIMEOUT", 20),
 	}
 	if c.API.VoiceBridgeLen > 18 {
 		r.fail("VOICE_BRIDGE_LEN", "%d is too long (at most 18 digits)", c.API.VoiceBridgeLen)

@@ -225,7 +225,7 @@ func (r *Recorder) Record(e scalelite.Event) {
 	if r.since.IsZero() || at.Before(r.since) {
 		r.since = at
 	}
-	if e.Type == "removed" {
+	if e.Type == scalelite.ServerRemoved {
 		delete(r.latest, id)
 		delete(r.servers, id)
 	} else {

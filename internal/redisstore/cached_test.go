@@ -137,16 +137,12 @@ func TestCachedStoreCachesNotFound(t *testing.T) {
 // again at once: each write must invalidate what it changed (read-your-writes in one process).
 func TestCachedStoreWritesInvalidate(t *testing.T) {
 	ctx := context.Background()
-	place := func(t *testing.T, s scalelite.Store, meetingID string, keep bool) scalelite.PlaceResult {
+	// place places the meeting; a meeting whose server was disabled moves to another server.
+	place := func(t *testing.T, s scalelite.Store, meetingID string) scalelite.PlaceResult {
 		t.Helper()
 		res, err := s.PlaceMeeting(ctx, scalelite.PlaceRequest{
 			Meeting:      scalelite.Meeting{MeetingID: meetingID, Name: "Room"},
-			KeepExisting: func(*scalelite.Meeting, *scalelite.Server) bool { return keep },
-			Select: func(c []*scalelite.Server) (*scalelite.Server, string, error) {
-				// the last candidate, so a re-home can move to another server
-				return c[len(c)-1], "{}", nil
-			},
-			VoiceBridges: func() []string { return []string{"70001"} },
+			VoiceBridges: scalelite.VoiceBridgeRequest{Keep: "70001"},
 			Reservation:  1,
 		})
 		if err != nil {
@@ -225,7 +221,7 @@ func TestCachedStoreWritesInvalidate(t *testing.T) {
 			setup: func(t *testing.T, s scalelite.Store) { addServer(t, s, "bbb1") },
 			read:  func(t *testing.T, s scalelite.Store) string { return fmt.Sprint(serverLoad(t, s, "bbb1")) },
 			write: func(t *testing.T, s scalelite.Store) {
-				if err := s.RecordPoll(ctx, "bbb1", scalelite.PollResult{Online: true, Load: 42}); err != nil {
+				if _, err := s.RecordPoll(ctx, "bbb1", scalelite.PollResult{Online: true, Load: 42}); err != nil {
 					t.Fatal(err)
 				}
 			},
@@ -246,25 +242,26 @@ func TestCachedStoreWritesInvalidate(t *testing.T) {
 			name:  "PlaceMeeting creates the meeting",
 			setup: func(t *testing.T, s scalelite.Store) { addServer(t, s, "bbb1") },
 			read:  func(t *testing.T, s scalelite.Store) string { return meetingServer(t, s, "m1") },
-			write: func(t *testing.T, s scalelite.Store) { place(t, s, "m1", true) },
+			write: func(t *testing.T, s scalelite.Store) { place(t, s, "m1") },
 			want:  "bbb1",
 		},
 		{
 			name:  "PlaceMeeting reserves load on the server",
 			setup: func(t *testing.T, s scalelite.Store) { addServer(t, s, "bbb1") },
 			read:  func(t *testing.T, s scalelite.Store) string { return fmt.Sprint(serverLoad(t, s, "bbb1")) },
-			write: func(t *testing.T, s scalelite.Store) { place(t, s, "m1", true) },
+			write: func(t *testing.T, s scalelite.Store) { place(t, s, "m1") },
 			want:  "1",
 		},
 		{
 			name: "PlaceMeeting moves the meeting",
 			setup: func(t *testing.T, s scalelite.Store) {
 				addServer(t, s, "bbb1")
-				place(t, s, "m1", true)
+				place(t, s, "m1")
 				addServer(t, s, "bbb2")
+				disable(t, s, "bbb1")
 			},
 			read:  func(t *testing.T, s scalelite.Store) string { return meetingServer(t, s, "m1") },
-			write: func(t *testing.T, s scalelite.Store) { place(t, s, "m1", false) },
+			write: func(t *testing.T, s scalelite.Store) { place(t, s, "m1") },
 			want:  "bbb2",
 		},
 		{
@@ -274,7 +271,7 @@ func TestCachedStoreWritesInvalidate(t *testing.T) {
 				return meetingServer(t, s, "m1") + fmt.Sprint(" load ", serverLoad(t, s, "bbb1"))
 			},
 			write: func(t *testing.T, s scalelite.Store) {
-				res := place(t, s, "m1", true)
+				res := place(t, s, "m1")
 				_ = meetingServer(t, s, "m1") // cache the placed meeting
 				if err := s.UndoPlacement(ctx, res); err != nil {
 					t.Fatal(err)
@@ -286,7 +283,7 @@ func TestCachedStoreWritesInvalidate(t *testing.T) {
 			name: "UpdateCreateParams",
 			setup: func(t *testing.T, s scalelite.Store) {
 				addServer(t, s, "bbb1")
-				place(t, s, "m1", true)
+				place(t, s, "m1")
 			},
 			read: func(t *testing.T, s scalelite.Store) string {
 				m, err := s.Meeting(ctx, "m1")
@@ -308,7 +305,7 @@ func TestCachedStoreWritesInvalidate(t *testing.T) {
 		},
 		{
 			name:  "EndMeetings",
-			setup: func(t *testing.T, s scalelite.Store) { addServer(t, s, "bbb1"); place(t, s, "m1", true) },
+			setup: func(t *testing.T, s scalelite.Store) { addServer(t, s, "bbb1"); place(t, s, "m1") },
 			read:  func(t *testing.T, s scalelite.Store) string { return meetingServer(t, s, "m1") },
 			write: func(t *testing.T, s scalelite.Store) {
 				if _, err := s.EndMeetings(ctx, []string{"m1"}, time.Now()); err != nil {
@@ -318,31 +315,33 @@ func TestCachedStoreWritesInvalidate(t *testing.T) {
 			want: "(not found)",
 		},
 		{
-			name: "PlaceMeeting moves the meeting with the create parameters of Finish",
+			name: "PlaceMeeting moves the meeting with the create parameters of its create spec",
 			setup: func(t *testing.T, s scalelite.Store) {
 				addServer(t, s, "bbb1")
-				place(t, s, "m1", true)
+				place(t, s, "m1")
 				addServer(t, s, "bbb2")
+				disable(t, s, "bbb1")
 			},
 			read: func(t *testing.T, s scalelite.Store) string { return meetingCreateQuery(t, s, "m1") },
 			write: func(t *testing.T, s scalelite.Store) {
-				res := moveWithFinish(t, s, "m1")
+				res := moveWithCreateSpec(t, s, "m1")
 				if !res.Moved || res.Server == nil || res.Server.ID != "bbb2" {
 					t.Fatalf("PlaceMeeting = %+v, server %+v", res, res.Server)
 				}
 			},
-			want: "bbb2: meetingID=m1&server=bbb2",
+			want: "bbb2: meetingID=m1&voiceBridge=70001",
 		},
 		{
 			name: "UndoPlacement of a move restores the create parameters",
 			setup: func(t *testing.T, s scalelite.Store) {
 				addServer(t, s, "bbb1")
-				place(t, s, "m1", true)
+				place(t, s, "m1")
 				addServer(t, s, "bbb2")
+				disable(t, s, "bbb1")
 			},
 			read: func(t *testing.T, s scalelite.Store) string { return meetingCreateQuery(t, s, "m1") },
 			write: func(t *testing.T, s scalelite.Store) {
-				res := moveWithFinish(t, s, "m1")
+				res := moveWithCreateSpec(t, s, "m1")
 				_ = meetingCreateQuery(t, s, "m1") // cache the moved meeting
 				if err := s.UndoPlacement(ctx, res); err != nil {
 					t.Fatal(err)
@@ -352,7 +351,7 @@ func TestCachedStoreWritesInvalidate(t *testing.T) {
 		},
 		{
 			name:  "EndServerMeetings",
-			setup: func(t *testing.T, s scalelite.Store) { addServer(t, s, "bbb1"); place(t, s, "m1", true) },
+			setup: func(t *testing.T, s scalelite.Store) { addServer(t, s, "bbb1"); place(t, s, "m1") },
 			read:  func(t *testing.T, s scalelite.Store) string { return meetingServer(t, s, "m1") },
 			write: func(t *testing.T, s scalelite.Store) {
 				if _, err := s.EndServerMeetings(ctx, "bbb1", time.Now()); err != nil {
@@ -363,7 +362,7 @@ func TestCachedStoreWritesInvalidate(t *testing.T) {
 		},
 		{
 			name:  "Reconcile ends an unlisted meeting",
-			setup: func(t *testing.T, s scalelite.Store) { addServer(t, s, "bbb1"); place(t, s, "m1", true) },
+			setup: func(t *testing.T, s scalelite.Store) { addServer(t, s, "bbb1"); place(t, s, "m1") },
 			read:  func(t *testing.T, s scalelite.Store) string { return meetingServer(t, s, "m1") },
 			write: func(t *testing.T, s scalelite.Store) {
 				ended, err := s.Reconcile(ctx, "bbb1", nil, 1, time.Now().Add(time.Hour), time.Now())
@@ -447,21 +446,15 @@ func meetingCreateQuery(t *testing.T, s scalelite.Store, id string) string {
 	return m.ServerID + ": " + m.CreateQuery
 }
 
-// moveWithFinish re-homes the running meeting to the last server, storing a create query that
-// names it through PlaceRequest.Finish.
-func moveWithFinish(t *testing.T, s scalelite.Store, id string) scalelite.PlaceResult {
+// moveWithCreateSpec re-homes the running meeting (its server disabled) to another server,
+// storing the create parameters its create spec builds for it there.
+func moveWithCreateSpec(t *testing.T, s scalelite.Store, id string) scalelite.PlaceResult {
 	t.Helper()
 	res, err := s.PlaceMeeting(t.Context(), scalelite.PlaceRequest{
 		Meeting:      scalelite.Meeting{MeetingID: id, Name: "Room"},
-		KeepExisting: func(*scalelite.Meeting, *scalelite.Server) bool { return false },
-		Select: func(c []*scalelite.Server) (*scalelite.Server, string, error) {
-			return c[len(c)-1], "{}", nil
-		},
-		VoiceBridges: func() []string { return []string{"70001"} },
+		VoiceBridges: scalelite.VoiceBridgeRequest{Keep: "70001"},
 		Reservation:  1,
-		Finish: func(m *scalelite.Meeting, srv *scalelite.Server) (string, []byte) {
-			return "meetingID=" + m.MeetingID + "&server=" + srv.ID, nil
-		},
+		Create:       &scalelite.CreateSpec{Client: scalelite.Params{{Key: "meetingID", Value: id}}},
 	})
 	if err != nil {
 		t.Fatalf("PlaceMeeting: %v", err)
@@ -554,8 +547,7 @@ func TestCachedStoreInvalidationReachesSecondClient(t *testing.T) {
 
 	_, err := s1.PlaceMeeting(t.Context(), scalelite.PlaceRequest{
 		Meeting:      scalelite.Meeting{MeetingID: "m1"},
-		Select:       func(c []*scalelite.Server) (*scalelite.Server, string, error) { return c[0], "", nil },
-		VoiceBridges: func() []string { return []string{"70001"} },
+		VoiceBridges: scalelite.VoiceBridgeRequest{Keep: "70001"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -637,8 +629,7 @@ func TestCachedStoreSkipsLargeRows(t *testing.T) {
 	body := []byte("<modules>" + strings.Repeat("x", maxEntryBytes) + "</modules>")
 	_, err := s.PlaceMeeting(t.Context(), scalelite.PlaceRequest{
 		Meeting:      scalelite.Meeting{MeetingID: "slides", CreateBody: body},
-		Select:       func(c []*scalelite.Server) (*scalelite.Server, string, error) { return c[0], "", nil },
-		VoiceBridges: func() []string { return []string{"70001"} },
+		VoiceBridges: scalelite.VoiceBridgeRequest{Keep: "70001"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -678,5 +669,14 @@ func BenchmarkCachedServer(b *testing.B) {
 			}
 			b.ReportMetric(float64(s.Stats().LocalHits-before)/float64(b.N), "local-hits/op")
 		})
+	}
+}
+
+// disable disables the server (its meetings then move on their next placement).
+func disable(t *testing.T, s scalelite.Store, id string) {
+	t.Helper()
+	st := scalelite.ServerDisabled
+	if _, err := s.UpdateServer(t.Context(), id, scalelite.ServerUpdate{State: &st}); err != nil {
+		t.Fatal(err)
 	}
 }

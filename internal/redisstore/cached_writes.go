@@ -32,10 +32,10 @@ func (s *CachedStore) DeleteServer(ctx context.Context, id string) error {
 }
 
 // RecordPoll stores the poll and invalidates the server.
-func (s *CachedStore) RecordPoll(ctx context.Context, id string, r scalelite.PollResult) error {
-	err := s.Store.RecordPoll(ctx, id, r)
+func (s *CachedStore) RecordPoll(ctx context.Context, id string, r scalelite.PollResult) (*scalelite.Server, error) {
+	srv, err := s.Store.RecordPoll(ctx, id, r)
 	s.invalidate(ctx, serverKey(id))
-	return err
+	return srv, err
 }
 
 // AddLoad adds the deltas and invalidates each server named.

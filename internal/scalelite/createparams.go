@@ -6,50 +6,10 @@ import (
 	"strings"
 )
 
-// CallParam is one BBB API parameter. Bare marks a key sent without "=" (a nil value).
-type CallParam struct {
-	Key   string
-	Value string
-	Bare  bool
-}
-
-// CallParams is an ordered parameter list; order matters only for reproducible URLs.
-type CallParams []CallParam
-
-// Get returns the first value of key.
-func (p CallParams) Get(key string) (string, bool) {
-	for _, kv := range p {
-		if kv.Key == key {
-			return kv.Value, true
-		}
-	}
-	return "", false
-}
-
-// Set replaces the first value of key in place (dropping repeats) or appends it.
-func (p *CallParams) Set(key, value string) {
-	i := slices.IndexFunc(*p, func(kv CallParam) bool { return kv.Key == key })
-	if i < 0 {
-		*p = append(*p, CallParam{Key: key, Value: value})
-		return
-	}
-	(*p)[i] = CallParam{Key: key, Value: value}
-	rest := slices.DeleteFunc((*p)[i+1:], func(kv CallParam) bool { return kv.Key == key })
-	*p = (*p)[:i+1+len(rest)]
-}
-
-// Del removes every value of key.
-func (p *CallParams) Del(key string) {
-	*p = slices.DeleteFunc(*p, func(kv CallParam) bool { return kv.Key == key })
-}
-
-// Clone returns a copy that shares nothing with p.
-func (p CallParams) Clone() CallParams { return slices.Clone(p) }
-
 // ParseParamList parses DEFAULT_/OVERRIDE_CREATE_PARAMS style lists: "k1=v1,k2=v2", split on
 // "," then once on "=" (values cannot contain commas). Blank items are skipped.
-func ParseParamList(s string) CallParams {
-	var out CallParams
+func ParseParamList(s string) Params {
+	var out Params
 	for item := range strings.SplitSeq(s, ",") {
 		if strings.TrimSpace(item) == "" {
 			continue
@@ -97,15 +57,15 @@ var RecordingReadyParams = []string{"meta_bn-recording-ready-url", "meta_bbb-rec
 // ParamPolicy is the operator's parameter policy for one call (create or join): env defaults,
 // env overrides and excluded client parameters.
 type ParamPolicy struct {
-	Defaults  CallParams // DEFAULT_CREATE_PARAMS / DEFAULT_JOIN_PARAMS
-	Overrides CallParams // OVERRIDE_CREATE_PARAMS / OVERRIDE_JOIN_PARAMS
-	Exclude   []string   // CREATE_EXCLUDE_PARAMS / JOIN_EXCLUDE_PARAMS
+	Defaults  Params   // DEFAULT_CREATE_PARAMS / DEFAULT_JOIN_PARAMS
+	Overrides Params   // OVERRIDE_CREATE_PARAMS / OVERRIDE_JOIN_PARAMS
+	Exclude   []string // CREATE_EXCLUDE_PARAMS / JOIN_EXCLUDE_PARAMS
 }
 
 // TenantParams are a tenant's settings split into defaults and overrides.
 type TenantParams struct {
-	Defaults  CallParams
-	Overrides CallParams
+	Defaults  Params
+	Overrides Params
 }
 
 // TenantParamsFrom splits settings (as TenantSettings returns them) into defaults and overrides.
@@ -123,8 +83,8 @@ func TenantParamsFrom(settings []*TenantSetting) TenantParams {
 
 // PassThrough returns the client's parameters to forward: all of them except checksum and the
 // excluded names, in the client's order.
-func (pp ParamPolicy) PassThrough(client CallParams) CallParams {
-	out := make(CallParams, 0, len(client))
+func (pp ParamPolicy) PassThrough(client Params) Params {
+	out := make(Params, 0, len(client))
 	for _, kv := range client {
 		if kv.Key == ParamChecksum || slices.Contains(pp.Exclude, kv.Key) {
 			continue
@@ -139,9 +99,9 @@ func (pp ParamPolicy) PassThrough(client CallParams) CallParams {
 // defaults. Defaults come first in the result; a value replacing a key keeps the key's position;
 // new keys are appended. meta_server-tag is never taken from defaults or overrides here (it is
 // resolved separately, see ServerTag).
-func (pp ParamPolicy) Merge(params CallParams, t TenantParams) CallParams {
-	out := make(CallParams, 0, len(params)+len(pp.Defaults)+len(pp.Overrides))
-	set := func(src CallParams) {
+func (pp ParamPolicy) Merge(params Params, t TenantParams) Params {
+	out := make(Params, 0, len(params)+len(pp.Defaults)+len(pp.Overrides))
+	set := func(src Params) {
 		for _, kv := range src {
 			if kv.Key == ParamServerTag {
 				continue
@@ -152,7 +112,7 @@ func (pp ParamPolicy) Merge(params CallParams, t TenantParams) CallParams {
 	set(pp.Defaults)
 	set(t.Defaults)
 	for _, kv := range params {
-		if i := slices.IndexFunc(out, func(o CallParam) bool { return o.Key == kv.Key }); i >= 0 {
+		if i := slices.IndexFunc(out, func(o Param) bool { return o.Key == kv.Key }); i >= 0 {
 			out[i] = kv
 			continue
 		}
@@ -165,8 +125,8 @@ func (pp ParamPolicy) Merge(params CallParams, t TenantParams) CallParams {
 
 // ServerTag resolves meta_server-tag: the first non-blank of the tenant override, the env
 // override, the client's value, the tenant default and the env default.
-func (pp ParamPolicy) ServerTag(client CallParams, t TenantParams) string {
-	for _, src := range []CallParams{t.Overrides, pp.Overrides, client, t.Defaults, pp.Defaults} {
+func (pp ParamPolicy) ServerTag(client Params, t TenantParams) string {
+	for _, src := range []Params{t.Overrides, pp.Overrides, client, t.Defaults, pp.Defaults} {
 		if v, ok := src.Get(ParamServerTag); ok && strings.TrimSpace(v) != "" {
 			return v
 		}
@@ -176,7 +136,7 @@ func (pp ParamPolicy) ServerTag(client CallParams, t TenantParams) string {
 
 // ApplyMaxDuration enforces MAX_MEETING_DURATION (minutes, 0 = off): a duration that is absent,
 // zero, unparsable or larger than the maximum becomes the maximum.
-func ApplyMaxDuration(p *CallParams, maxMinutes int) {
+func ApplyMaxDuration(p *Params, maxMinutes int) {
 	if maxMinutes <= 0 {
 		return
 	}
@@ -210,7 +170,7 @@ func leadingInt(s string) int {
 
 // TakeRecordingReadyURL removes the recording-ready parameters from p and returns the first
 // non-empty one.
-func TakeRecordingReadyURL(p *CallParams) string {
+func TakeRecordingReadyURL(p *Params) string {
 	url := ""
 	for _, k := range RecordingReadyParams {
 		if v, ok := p.Get(k); ok && url == "" && strings.TrimSpace(v) != "" {
@@ -221,53 +181,56 @@ func TakeRecordingReadyURL(p *CallParams) string {
 	return url
 }
 
-// CreateTarget is what a create sends to a backend for one placed meeting.
-type CreateTarget struct {
-	Meeting *Meeting
-	Server  *Server
-	Tenant  *Tenant // nil without multitenancy
-	// SetModeratorPW forwards the stored moderator password (new or re-homed meetings); an
-	// existing meeting gets the client's value untouched, as in Scalelite.
-	SetModeratorPW bool
-	// AnalyticsCallbackURL replaces meta_analytics-callback-url when the client sent one.
+// CreateSpec is what a create asked for, from which the parameters sent to the chosen server are
+// built once the server and voice bridge are known (inside the placement, see PlaceRequest).
+type CreateSpec struct {
+	Client       Params      // the client's parameters as authorised
+	Body         []byte      // the XML body (pre-uploaded slides), nil when none
+	Policy       ParamPolicy // DEFAULT_/OVERRIDE_CREATE_PARAMS, CREATE_EXCLUDE_PARAMS
+	Tenant       *Tenant     // nil without multitenancy
+	TenantParams TenantParams
+	MaxDuration  int // MAX_MEETING_DURATION (minutes, 0 = off)
+	// AnalyticsCallbackURL is the balancer's own analytics callback, which replaces the
+	// client's meta_analytics-callback-url.
 	AnalyticsCallbackURL string
 }
 
-// CreatePlan is the outcome of BuildCreateParams.
+// CreatePlan is what a create sends and remembers.
 type CreatePlan struct {
-	Params            CallParams // what to send, before signing
-	RecordingReadyURL string     // to store as callback data ("" when none)
-	AnalyticsURL      string     // the client's analytics callback URL ("" when none)
+	Params            Params // what to send, before signing
+	RecordingReadyURL string // to store as callback data ("" when none)
+	AnalyticsURL      string // the client's analytics callback URL ("" when none)
 }
 
-// BuildCreateParams turns the client's create parameters into what the chosen backend receives
-// (Scalelite's create steps 5-11): pass-through, stored moderator password, allocated voice
+// Plan turns the client's create parameters into what m's server srv receives (Scalelite's
+// create steps 5-11): pass-through, the stored moderator password (placed: a new or re-homed
+// meeting; an existing one gets the client's value untouched, as in Scalelite), the voice
 // bridge, tenant metadata, the server's actual tag, MAX_MEETING_DURATION, recording-ready and
 // analytics callbacks, then the default/override merge.
-func BuildCreateParams(client CallParams, pp ParamPolicy, tp TenantParams, maxDuration int, t CreateTarget) CreatePlan {
-	p := pp.PassThrough(client)
-	if t.SetModeratorPW && t.Meeting.ModeratorPW != "" {
-		p.Set(ParamModeratorPW, t.Meeting.ModeratorPW)
+func (c *CreateSpec) Plan(m *Meeting, srv *Server, placed bool) CreatePlan {
+	p := c.Policy.PassThrough(c.Client)
+	if placed && m.ModeratorPW != "" {
+		p.Set(ParamModeratorPW, m.ModeratorPW)
 	}
-	if t.Meeting.VoiceBridge != "" {
-		p.Set(ParamVoiceBridge, t.Meeting.VoiceBridge)
+	if m.VoiceBridge != "" {
+		p.Set(ParamVoiceBridge, m.VoiceBridge)
 	}
-	if t.Tenant != nil {
-		p.Set(ParamTenantID, t.Tenant.ID)
-		p.Set(ParamTenantName, t.Tenant.Name)
+	if c.Tenant != nil {
+		p.Set(ParamTenantID, c.Tenant.ID)
+		p.Set(ParamTenantName, c.Tenant.Name)
 	}
-	if t.Server.Tag != "" {
-		p.Set(ParamServerTag, t.Server.Tag)
+	if srv.Tag != "" {
+		p.Set(ParamServerTag, srv.Tag)
 	} else {
 		p.Del(ParamServerTag)
 	}
-	ApplyMaxDuration(&p, maxDuration)
+	ApplyMaxDuration(&p, c.MaxDuration)
 	var plan CreatePlan
-	if v, ok := p.Get(ParamAnalyticsURL); ok && strings.TrimSpace(v) != "" && t.AnalyticsCallbackURL != "" {
+	if v, ok := p.Get(ParamAnalyticsURL); ok && strings.TrimSpace(v) != "" && c.AnalyticsCallbackURL != "" {
 		plan.AnalyticsURL = v
-		p.Set(ParamAnalyticsURL, t.AnalyticsCallbackURL)
+		p.Set(ParamAnalyticsURL, c.AnalyticsCallbackURL)
 	}
 	plan.RecordingReadyURL = TakeRecordingReadyURL(&p)
-	plan.Params = pp.Merge(p, tp)
+	plan.Params = c.Policy.Merge(p, c.TenantParams)
 	return plan
 }

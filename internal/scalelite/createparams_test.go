@@ -6,7 +6,7 @@ import (
 )
 
 // enc renders params as k=v&... for readable comparisons (no escaping).
-func enc(p CallParams) string {
+func enc(p Params) string {
 	var b strings.Builder
 	for i, kv := range p {
 		if i > 0 {
@@ -20,14 +20,14 @@ func enc(p CallParams) string {
 	return b.String()
 }
 
-func params(s string) CallParams {
-	var p CallParams
+func params(s string) Params {
+	var p Params
 	if s == "" {
 		return p
 	}
 	for pair := range strings.SplitSeq(s, "&") {
 		k, v, ok := strings.Cut(pair, "=")
-		p = append(p, CallParam{Key: k, Value: v, Bare: !ok})
+		p = append(p, Param{Key: k, Value: v, Bare: !ok})
 	}
 	return p
 }
@@ -96,10 +96,10 @@ func TestExcludedCanBeInjected(t *testing.T) {
 }
 
 func TestServerTagResolution(t *testing.T) {
-	full := func(s string) CallParams { return params("meta_server-tag=" + s) }
+	full := func(s string) Params { return params("meta_server-tag=" + s) }
 	tests := []struct {
 		name                   string
-		to, eo, client, td, ed CallParams
+		to, eo, client, td, ed Params
 		want                   string
 	}{
 		{"tenant override first", full("to"), full("eo"), full("c"), full("td"), full("ed"), "to"},
@@ -151,32 +151,36 @@ func TestTenantParamsFrom(t *testing.T) {
 	}
 }
 
-func TestBuildCreateParams(t *testing.T) {
+func TestCreateSpecPlan(t *testing.T) {
 	m := &Meeting{MeetingID: "m", ModeratorPW: "stored", VoiceBridge: "123456789"}
 	tenant := &Tenant{ID: "tid", Name: "bn"}
 	tests := []struct {
 		name   string
 		client string
-		target CreateTarget
+		srv    *Server
+		tenant *Tenant
+		placed bool
 		max    int
 		want   string
 		rr     string
 		an     string
 	}{
 		{"new meeting, untagged server, tag dropped",
-			"meetingID=m&meta_server-tag=x!&voiceBridge=1&checksum=c", CreateTarget{Meeting: m, Server: &Server{ID: "s"}, SetModeratorPW: true}, 0,
+			"meetingID=m&meta_server-tag=x!&voiceBridge=1&checksum=c", &Server{ID: "s"}, nil, true, 0,
 			"meetingID=m&voiceBridge=123456789&moderatorPW=stored", "", ""},
 		{"existing meeting keeps client password",
-			"meetingID=m&moderatorPW=client", CreateTarget{Meeting: m, Server: &Server{ID: "s", Tag: "t"}}, 0,
+			"meetingID=m&moderatorPW=client", &Server{ID: "s", Tag: "t"}, nil, false, 0,
 			"meetingID=m&moderatorPW=client&voiceBridge=123456789&meta_server-tag=t", "", ""},
 		{"tenant, duration, callbacks",
 			"meetingID=m&meta_bbb-recording-ready-url=&meta_bn-recording-ready-url=https://rr&meta_analytics-callback-url=https://an",
-			CreateTarget{Meeting: m, Server: &Server{ID: "s"}, Tenant: tenant, SetModeratorPW: true, AnalyticsCallbackURL: "https://lb/bigbluebutton/api/analytics_callback"}, 90,
+			&Server{ID: "s"}, tenant, true, 90,
 			"meetingID=m&meta_analytics-callback-url=https://lb/bigbluebutton/api/analytics_callback&moderatorPW=stored&voiceBridge=123456789&meta_tenant-id=tid&meta_tenant-name=bn&duration=90",
 			"https://rr", "https://an"},
 	}
 	for _, tt := range tests {
-		plan := BuildCreateParams(params(tt.client), ParamPolicy{}, TenantParams{}, tt.max, tt.target)
+		spec := &CreateSpec{Client: params(tt.client), Tenant: tt.tenant, MaxDuration: tt.max,
+			AnalyticsCallbackURL: "https://lb/bigbluebutton/api/analytics_callback"}
+		plan := spec.Plan(m, tt.srv, tt.placed)
 		if got := enc(plan.Params); got != tt.want || plan.RecordingReadyURL != tt.rr || plan.AnalyticsURL != tt.an {
 			t.Errorf("%s:\n got %s rr=%q an=%q\nwant %s rr=%q an=%q", tt.name, got, plan.RecordingReadyURL, plan.AnalyticsURL, tt.want, tt.rr, tt.an)
 		}

@@ -73,3 +73,32 @@ type TokenStore interface {
 	// TakeToken returns and deletes the value atomically; ENOTFOUND when absent or expired.
 	TakeToken(ctx context.Context, token string) (string, error)
 }
+
+// Meeting event types (TopicMeetingEvents).
+const (
+	MeetingCreated   = "created"   // a new meeting row, placed and created on its server
+	MeetingPlaced    = "placed"    // a meeting was placed on a server (new, or moved by a create)
+	MeetingRecovered = "recovered" // re-created on another server after its server left service
+	MeetingCleared   = "cleared"   // ended on BBB by a panic, recoverable on its next create or join
+	MeetingEnded     = "ended"     // ended in our records (any surface, or the poller)
+)
+
+// MeetingEventTypes lists every meeting event type.
+var MeetingEventTypes = []string{MeetingCreated, MeetingPlaced, MeetingRecovered, MeetingCleared, MeetingEnded}
+
+// Server event types (TopicServerEvents and TopicServerLoad).
+const (
+	ServerPolled       = "polled"        // a poll (TopicServerLoad only)
+	ServerOnline       = "online"        // the poller saw it come back
+	ServerOffline      = "offline"       // the poller declared it offline
+	ServerSuspect      = "suspect"       // a call on the request path could not reach it (passive health)
+	ServerStateChanged = "state-changed" // enabled, cordoned or disabled (by an operator or a drain)
+	ServerPanicked     = "panicked"
+	ServerAdded        = "added"
+	ServerUpdated      = "updated"
+	ServerRemoved      = "removed"
+)
+
+// ServerEventTypes lists every server event type.
+var ServerEventTypes = []string{ServerPolled, ServerOnline, ServerOffline, ServerSuspect, ServerStateChanged,
+	ServerPanicked, ServerAdded, ServerUpdated, ServerRemoved}

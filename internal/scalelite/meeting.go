@@ -54,38 +54,6 @@ type MeetingFilter struct {
 	ActiveSince *time.Time
 }
 
-// PlaceRequest is one create's find-or-place, run by MeetingStore.PlaceMeeting in a single
-// transaction that serialises with every other placement.
-type PlaceRequest struct {
-	// Meeting is the template for a new meeting: MeetingID, TenantID, passwords, CreateQuery,
-	// CreateBody, Name. ServerID, VoiceBridge, Placement and Reservation are filled by the store.
-	Meeting Meeting
-	// KeepExisting decides, for a running meeting with the same MeetingID, whether it stays
-	// where it is (true) or must be re-homed (false: its server is gone, offline, disabled, or
-	// cordoned and not running). srv is nil when the meeting's server no longer exists.
-	KeepExisting func(existing *Meeting, srv *Server) bool
-	// Select picks a server among the candidates (enabled and online, ordered by id) and returns
-	// the placement explanation; it returns ENOTFOUND/EUNAVAILABLE style errors when none fits.
-	Select func(candidates []*Server) (*Server, string, error)
-	// VoiceBridges yields candidate voice bridge numbers in order; the store takes the first
-	// one not in use by another running meeting. Ignored when an existing meeting is re-homed
-	// (it keeps its number).
-	VoiceBridges func() []string
-	// Reservation is the load (before the server's multiplier) reserved on the chosen server.
-	Reservation float64
-	// Finish, when set, is called once the server and voice bridge of a new or re-homed meeting
-	// are chosen, inside the placement transaction and before anything is written: m is the
-	// meeting as it will be stored (ID 0 for a new one; a re-homed one carries its stored
-	// CreateQuery and CreateBody) and srv its new server. What it returns is stored as the
-	// meeting's CreateQuery and CreateBody in the same transaction, so a caller writes the
-	// create parameters it will send with the row itself (no second write). It may be called
-	// more than once for one PlaceMeeting (a failed batch is retried), the last call being the
-	// one that committed; it must be quick, do no I/O and must not call the store. Without
-	// Finish a new meeting stores Meeting's CreateQuery and CreateBody and a re-homed one keeps
-	// its own.
-	Finish func(m *Meeting, srv *Server) (createQuery string, createBody []byte)
-}
-
 // PlaceResult tells what PlaceMeeting did.
 type PlaceResult struct {
 	Meeting *Meeting
@@ -98,6 +66,10 @@ type PlaceResult struct {
 	// re-homed meeting), nil when a kept meeting's server no longer exists or the store does
 	// not say.
 	Server *Server
+	// AskCordoned is set when a running meeting stayed on its cordoned server only because the
+	// request did not know whether it still runs there (StayAsk): the caller asks the server and
+	// places again with the answer.
+	AskCordoned bool
 }
 
 // Placed reports whether this call chose a server (new or re-homed meeting), so the backend
@@ -112,15 +84,17 @@ type MeetingStore interface {
 	Meetings(ctx context.Context, f MeetingFilter) ([]*Meeting, error)
 	// CountMeetings counts the meetings matching f (AfterID and Limit ignored).
 	CountMeetings(ctx context.Context, f MeetingFilter) (int, error)
-	// PlaceMeeting finds the running meeting or places it, reserving load atomically. A running
-	// meeting of another tenant gives ECONFLICT. Errors from Select are returned unchanged.
+	// PlaceMeeting finds the running meeting or places it, reserving load atomically, deciding
+	// only through req's methods (Decide, Select, VoiceBridges.Candidates, CreateParams). A
+	// running meeting of another tenant gives ECONFLICT. Errors from Select are returned
+	// unchanged.
 	PlaceMeeting(ctx context.Context, req PlaceRequest) (PlaceResult, error)
 	// UndoPlacement reverts a placement whose backend create failed: a created row is deleted
 	// (freeing its voice bridge), a moved one goes back to its previous server with its previous
 	// create parameters, and the reservation is released.
 	UndoPlacement(ctx context.Context, r PlaceResult) error
 	// UpdateCreateParams stores what was last sent to the backend for this meeting, when that
-	// could not be known inside the placement (PlaceRequest.Finish).
+	// could not be known inside the placement (an LRS payload encrypted for its server).
 	UpdateCreateParams(ctx context.Context, id int64, query string, body []byte) error
 	// EndMeetings marks the running meetings with these MeetingIDs ended and returns them.
 	EndMeetings(ctx context.Context, meetingIDs []string, at time.Time) ([]*Meeting, error)

@@ -105,8 +105,8 @@ type ServerStore interface {
 	UpdateServer(ctx context.Context, id string, u ServerUpdate) (*Server, error)
 	// DeleteServer removes the server; its meetings stay until ended or re-homed.
 	DeleteServer(ctx context.Context, id string) error
-	// RecordPoll stores one poll's outcome.
-	RecordPoll(ctx context.Context, id string, r PollResult) error
+	// RecordPoll stores one poll's outcome and returns the server as stored.
+	RecordPoll(ctx context.Context, id string, r PollResult) (*Server, error)
 	// AddLoad adds each delta to its server's load (join bumps flushed in one call); unknown
 	// ids are ignored.
 	AddLoad(ctx context.Context, deltas map[string]float64) error

@@ -99,7 +99,7 @@ func (s *ServerService) Add(ctx context.Context, n NewServer) (*Server, []string
 	if err := s.Store.CreateServer(ctx, srv); err != nil {
 		return nil, warnings, fmt.Errorf("add server %s: %w", id, err)
 	}
-	s.publish(ctx, "added", srv, "")
+	s.publish(ctx, ServerAdded, srv, "")
 	return srv, warnings, nil
 }
 
@@ -128,7 +128,7 @@ func (s *ServerService) Update(ctx context.Context, id string, c ServerChanges) 
 	if err != nil {
 		return nil, fmt.Errorf("update server %s: %w", id, err)
 	}
-	s.publish(ctx, "updated", srv, "")
+	s.publish(ctx, ServerUpdated, srv, "")
 	return srv, nil
 }
 
@@ -228,9 +228,9 @@ func (s *ServerService) Panic(ctx context.Context, id string, keepState, skipEnd
 				res.EndErrors = append(res.EndErrors, fmt.Errorf("end meeting %s on %s: %w", m.MeetingID, srv.ID, err))
 			}
 		}
-		s.publishMeeting(ctx, m, "cleared", "server panicked: recoverable on its next create or join")
+		s.publishMeeting(ctx, m, MeetingCleared, "server panicked: recoverable on its next create or join")
 	}
-	s.publish(ctx, "panicked", srv, fmt.Sprintf("%d meeting(s) cleared", len(meetings)))
+	s.publish(ctx, ServerPanicked, srv, fmt.Sprintf("%d meeting(s) cleared", len(meetings)))
 	return res, nil
 }
 
@@ -245,7 +245,7 @@ func (s *ServerService) Remove(ctx context.Context, id string) error {
 	if err := s.Store.DeleteServer(ctx, id); err != nil {
 		return fmt.Errorf("remove server %s: %w", id, err)
 	}
-	s.publish(ctx, "removed", srv, "")
+	s.publish(ctx, ServerRemoved, srv, "")
 	return nil
 }
 
@@ -254,7 +254,7 @@ func (s *ServerService) setState(ctx context.Context, id string, st ServerState)
 	if err != nil {
 		return nil, fmt.Errorf("set server %s %s: %w", id, st, err)
 	}
-	s.publish(ctx, "state-changed", srv, string(st))
+	s.publish(ctx, ServerStateChanged, srv, string(st))
 	return srv, nil
 }
 

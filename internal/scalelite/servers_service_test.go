@@ -10,6 +10,7 @@ import (
 	"github.com/scalelite-go/scalelite/db"
 	"github.com/scalelite-go/scalelite/db/dbtest"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
+	"github.com/scalelite-go/scalelite/internal/scalelitetest"
 )
 
 // endRecorder is a MeetingEnder that records the calls, fails for listed meetings and answers
@@ -37,22 +38,12 @@ func (r *endRecorder) EndMeeting(_ context.Context, srv *scalelite.Server, meeti
 }
 
 // placeOn creates a running meeting on the given server.
-func placeOn(t *testing.T, store scalelite.MeetingStore, serverID, meetingID string) *scalelite.Meeting {
+func placeOn(t *testing.T, store scalelitetest.PlacementStore, serverID, meetingID string) *scalelite.Meeting {
 	t.Helper()
-	res, err := store.PlaceMeeting(context.Background(), scalelite.PlaceRequest{
-		Meeting:      scalelite.Meeting{MeetingID: meetingID, ModeratorPW: "mp-" + meetingID, AttendeePW: "ap", CreateQuery: "meetingID=" + meetingID},
-		KeepExisting: func(*scalelite.Meeting, *scalelite.Server) bool { return true },
-		Select: func(c []*scalelite.Server) (*scalelite.Server, string, error) {
-			for _, s := range c {
-				if s.ID == serverID {
-					return s, "test", nil
-				}
-			}
-			return nil, "", scalelite.Errorf(scalelite.EUNAVAILABLE, "server %s is not a candidate", serverID)
-		},
-		VoiceBridges: func() []string { return scalelite.VoiceBridgeCandidates(meetingID, 9, "") },
-		Reservation:  1,
-	})
+	res, err := scalelitetest.PlaceOn(context.Background(), store, scalelite.PlaceRequest{
+		Meeting:     scalelite.Meeting{MeetingID: meetingID, ModeratorPW: "mp-" + meetingID, AttendeePW: "ap", CreateQuery: "meetingID=" + meetingID},
+		Reservation: 1,
+	}, serverID)
 	if err != nil {
 		t.Fatalf("place %s on %s: %v", meetingID, serverID, err)
 	}
@@ -67,7 +58,7 @@ func onlineEnabled(t *testing.T, svc *scalelite.ServerService, id string) *scale
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := svc.Store.RecordPoll(ctx, id, scalelite.PollResult{Time: srv.CreatedAt, Online: true}); err != nil {
+	if _, err := svc.Store.RecordPoll(ctx, id, scalelite.PollResult{Time: srv.CreatedAt, Online: true}); err != nil {
 		t.Fatal(err)
 	}
 	return srv

@@ -1,11 +1,7 @@
 package scalelitetest
 
 import (
-	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
-	"fmt"
 	"testing"
 
 	"github.com/scalelite-go/scalelite/internal/scalelite"
@@ -29,7 +25,7 @@ func CreateServers(t testing.TB, s scalelite.ServerStore, ids ...string) []*scal
 		if err := s.CreateServer(ctx, srv); err != nil {
 			t.Fatalf("create server %s: %v", id, err)
 		}
-		if err := s.RecordPoll(ctx, id, scalelite.PollResult{Time: srv.CreatedAt, Online: true}); err != nil {
+		if _, err := s.RecordPoll(ctx, id, scalelite.PollResult{Time: srv.CreatedAt, Online: true}); err != nil {
 			t.Fatalf("mark server %s online: %v", id, err)
 		}
 		out = append(out, srv)
@@ -37,53 +33,64 @@ func CreateServers(t testing.TB, s scalelite.ServerStore, ids ...string) []*scal
 	return out
 }
 
-// LeastLoaded selects the candidate with the lowest load, ties broken by id.
-func LeastLoaded(candidates []*scalelite.Server) (*scalelite.Server, string, error) {
-	var best *scalelite.Server
-	for _, c := range candidates {
-		if best == nil || c.Load < best.Load || c.Load == best.Load && cmp.Less(c.ID, best.ID) {
-			best = c
-		}
-	}
-	if best == nil {
-		return nil, "", scalelite.Errorf(scalelite.EUNAVAILABLE, "Could not find any available servers.")
-	}
-	return best, fmt.Sprintf(`{"chosen":%q,"load":%g,"candidates":%d}`, best.ID, best.Load, len(candidates)), nil
+// VoiceBridge is the first voice bridge a meeting placed with PlaceRequest takes when it is free.
+func VoiceBridge(meetingID string) string {
+	return scalelite.VoiceBridgeCandidates(meetingID, scalelite.DefaultVoiceBridgeLen, "")[0]
 }
 
-// VoiceBridges returns 10 deterministic 9-digit candidates derived from meetingID.
-func VoiceBridges(meetingID string) func() []string {
-	return func() []string {
-		out := make([]string, 10)
-		for i := range out {
-			h := sha256.Sum256(fmt.Appendf(nil, "%s/%d", meetingID, i))
-			out[i] = fmt.Sprintf("%09d", 100000000+binary.BigEndian.Uint64(h[:8])%900000000)
-		}
-		return out
-	}
-}
-
-// KeepIfJoinable keeps a running meeting whose server still exists and is joinable.
-func KeepIfJoinable(_ *scalelite.Meeting, srv *scalelite.Server) bool {
-	return srv != nil && srv.Joinable()
-}
-
-// PlaceRequest returns a request for a new meeting with the least-loaded selector, reservation 1.
+// PlaceRequest returns a request for a new meeting on the least-loaded untagged server,
+// reservation 1, with a stored create query "meetingID=<id>" (no CreateSpec).
 func PlaceRequest(meetingID, tenantID string) scalelite.PlaceRequest {
 	return scalelite.PlaceRequest{
 		Meeting: scalelite.Meeting{
 			MeetingID: meetingID, TenantID: tenantID, Name: "Meeting " + meetingID,
 			ModeratorPW: "mp", AttendeePW: "ap", CreateQuery: "meetingID=" + meetingID,
 		},
-		KeepExisting: KeepIfJoinable,
-		Select:       LeastLoaded,
-		VoiceBridges: VoiceBridges(meetingID),
+		VoiceBridges: scalelite.VoiceBridgeRequest{Length: scalelite.DefaultVoiceBridgeLen},
 		Reservation:  1,
 	}
 }
 
-// FinishedQuery is the create query a test's PlaceRequest.Finish stores for m on srv: it names
-// the meeting, its voice bridge and its server, so a test can tell it came from the right call.
-func FinishedQuery(m *scalelite.Meeting, srv *scalelite.Server) string {
-	return "meetingID=" + m.MeetingID + "&voiceBridge=" + m.VoiceBridge + "&server=" + srv.ID
+// WithCreateSpec makes req build its create parameters from a client create of its meeting with
+// body (a CreateSpec), as the BBB API's create does.
+func WithCreateSpec(req scalelite.PlaceRequest, body []byte) scalelite.PlaceRequest {
+	req.Create = &scalelite.CreateSpec{Client: scalelite.Params{{Key: "meetingID", Value: req.Meeting.MeetingID}}, Body: body}
+	return req
+}
+
+// CreatedQuery is the create query WithCreateSpec's request stores for m placed on srv: it
+// carries the meeting's moderator password, voice bridge and its server's tag, so a test can
+// tell it was built for the right meeting and server.
+func CreatedQuery(m *scalelite.Meeting, srv *scalelite.Server) string {
+	q := "meetingID=" + scalelite.FormEscape(m.MeetingID) + "&moderatorPW=" + scalelite.FormEscape(m.ModeratorPW) + "&voiceBridge=" + m.VoiceBridge
+	if srv.Tag != "" {
+		q += "&meta_server-tag=" + scalelite.FormEscape(srv.Tag)
+	}
+	return q
+}
+
+// PlacementStore is what PlaceOn needs.
+type PlacementStore interface {
+	scalelite.ServerStore
+	scalelite.MeetingStore
+}
+
+// PlaceOn places req on serverID, which must take new meetings (enabled and online): the
+// request avoids every other server, and asks for the server's tag when it has one.
+func PlaceOn(ctx context.Context, s PlacementStore, req scalelite.PlaceRequest, serverID string) (scalelite.PlaceResult, error) {
+	all, err := s.Servers(ctx, scalelite.ServerFilter{})
+	if err != nil {
+		return scalelite.PlaceResult{}, err
+	}
+	for _, srv := range all {
+		if srv.ID != serverID {
+			req.Avoid = append(req.Avoid, srv.ID)
+		} else if srv.Tag != "" {
+			req.Tags = scalelite.ServerTagRequest{Tags: []string{srv.Tag}, Required: true, Raw: srv.Tag}
+		}
+	}
+	if req.VoiceBridges == (scalelite.VoiceBridgeRequest{}) {
+		req.VoiceBridges.Length = scalelite.DefaultVoiceBridgeLen
+	}
+	return s.PlaceMeeting(ctx, req)
 }

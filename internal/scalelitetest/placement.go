@@ -2,6 +2,7 @@ package scalelitetest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -21,6 +22,20 @@ func loads(t *testing.T, s scalelite.Store) map[string]float64 {
 	return out
 }
 
+// explainedCandidates returns the candidate ids of a meeting's placement explanation.
+func explainedCandidates(t *testing.T, m *scalelite.Meeting) []string {
+	t.Helper()
+	var exp scalelite.PlacementExplanation
+	if err := json.Unmarshal([]byte(m.Placement), &exp); err != nil {
+		t.Fatalf("placement of %s: %v", m.MeetingID, err)
+	}
+	var ids []string
+	for _, c := range exp.Candidates {
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
+
 func testPlacement(t *testing.T, newStore func(t *testing.T) scalelite.Store) {
 	ctx := context.Background()
 
@@ -33,23 +48,18 @@ func testPlacement(t *testing.T, newStore func(t *testing.T) scalelite.Store) {
 		must(t, "multiplier b", err)
 		must(t, "AddLoad", s.AddLoad(ctx, map[string]float64{"c": 5}))
 
-		var seen []string
 		req := PlaceRequest("m1", "")
 		req.Reservation = 2
-		req.Select = func(c []*scalelite.Server) (*scalelite.Server, string, error) {
-			seen = serverIDs(c)
-			return LeastLoaded(c)
-		}
 		res, err := s.PlaceMeeting(ctx, req)
 		must(t, "PlaceMeeting", err)
-		if !equal(seen, []string{"b", "c"}) {
+		if seen := explainedCandidates(t, res.Meeting); !equal(seen, []string{"b", "c"}) {
 			t.Errorf("candidates = %v, want [b c] (enabled and online, by id)", seen)
 		}
 		m := res.Meeting
 		if !res.Created || res.Moved || !res.Placed() || res.Previous != nil {
 			t.Errorf("result flags: %+v", res)
 		}
-		if m.ID == 0 || m.ServerID != "b" || m.Reservation != 6 || m.VoiceBridge != VoiceBridges("m1")()[0] ||
+		if m.ID == 0 || m.ServerID != "b" || m.Reservation != 6 || m.VoiceBridge != VoiceBridge("m1") ||
 			m.Placement == "" || m.MeetingID != "m1" || m.CreatedAt.IsZero() {
 			t.Errorf("placed meeting = %+v", m)
 		}
@@ -67,23 +77,15 @@ func testPlacement(t *testing.T, newStore func(t *testing.T) scalelite.Store) {
 		s := newStore(t)
 		CreateServers(t, s, "a", "b")
 		first := place(t, s, "m1", "t1")
-		var keptWith *scalelite.Server
 		req := PlaceRequest("m1", "t1")
-		req.KeepExisting = func(m *scalelite.Meeting, srv *scalelite.Server) bool {
-			keptWith = srv
-			return true
-		}
-		req.Select = func([]*scalelite.Server) (*scalelite.Server, string, error) {
-			t.Error("Select called for a kept meeting")
-			return nil, "", errors.New("unexpected")
-		}
+		req.Tags = scalelite.ParseServerTag("nowhere!") // would fail if it were placed again
 		res, err := s.PlaceMeeting(ctx, req)
 		must(t, "PlaceMeeting again", err)
-		if res.Created || res.Moved || res.Placed() || res.Meeting.ID != first.ID || res.Meeting.ServerID != "a" {
+		if res.Created || res.Moved || res.Placed() || res.AskCordoned || res.Meeting.ID != first.ID || res.Meeting.ServerID != "a" {
 			t.Errorf("result = %+v", res)
 		}
-		if keptWith == nil || keptWith.ID != "a" {
-			t.Errorf("KeepExisting got server %+v, want a", keptWith)
+		if res.Server == nil || res.Server.ID != "a" {
+			t.Errorf("kept meeting's server = %+v, want a", res.Server)
 		}
 		if got := loads(t, s); got["a"] != 1 || got["b"] != 0 {
 			t.Errorf("loads = %v: a kept meeting must not reserve again", got)
@@ -103,12 +105,12 @@ func testPlacement(t *testing.T, newStore func(t *testing.T) scalelite.Store) {
 	t.Run("select errors are returned unchanged", func(t *testing.T) {
 		s := newStore(t)
 		CreateServers(t, s, "a")
-		sentinel := scalelite.Errorf(scalelite.EUNAVAILABLE, "serverTagUnavailable")
 		req := PlaceRequest("m1", "")
-		req.Select = func([]*scalelite.Server) (*scalelite.Server, string, error) { return nil, "", sentinel }
+		req.Tags = scalelite.ParseServerTag("gpu!")
+		_, _, want := req.Select([]*scalelite.Server{{ID: "a"}})
 		_, err := s.PlaceMeeting(ctx, req)
-		if err != sentinel {
-			t.Errorf("PlaceMeeting error = %v (%T), want the Select error itself", err, err)
+		if !errors.Is(err, scalelite.ErrTagUnavailable) || err.Error() != want.Error() || scalelite.ErrorCode(err) != scalelite.EUNAVAILABLE {
+			t.Errorf("PlaceMeeting error = %v (%T), want the Select error itself (%v)", err, err, want)
 		}
 		n, err := s.CountMeetings(ctx, scalelite.MeetingFilter{IncludeEnded: true})
 		must(t, "CountMeetings", err)
@@ -120,8 +122,9 @@ func testPlacement(t *testing.T, newStore func(t *testing.T) scalelite.Store) {
 	t.Run("no candidates", func(t *testing.T) {
 		s := newStore(t)
 		CreateServers(t, s, "a")
-		must(t, "offline", s.RecordPoll(ctx, "a", scalelite.PollResult{Time: t0, Online: false}))
-		_, err := s.PlaceMeeting(ctx, PlaceRequest("m1", ""))
+		_, err := s.RecordPoll(ctx, "a", scalelite.PollResult{Time: t0, Online: false})
+		must(t, "offline", err)
+		_, err = s.PlaceMeeting(ctx, PlaceRequest("m1", ""))
 		wantCode(t, "no candidates", err, scalelite.EUNAVAILABLE)
 	})
 
@@ -130,14 +133,14 @@ func testPlacement(t *testing.T, newStore func(t *testing.T) scalelite.Store) {
 		CreateServers(t, s, "a")
 		first := place(t, s, "m1", "")
 		req := PlaceRequest("m2", "")
-		req.VoiceBridges = func() []string { return []string{first.VoiceBridge, first.VoiceBridge, "123456789"} }
+		req.VoiceBridges.External = first.VoiceBridge // tried first, in use
 		res, err := s.PlaceMeeting(ctx, req)
 		must(t, "PlaceMeeting", err)
-		if res.Meeting.VoiceBridge != "123456789" {
-			t.Errorf("voice bridge = %q, want 123456789", res.Meeting.VoiceBridge)
+		if want := req.VoiceBridges.Candidates("m2")[1]; res.Meeting.VoiceBridge != want {
+			t.Errorf("voice bridge = %q, want %s", res.Meeting.VoiceBridge, want)
 		}
 		req = PlaceRequest("m3", "")
-		req.VoiceBridges = func() []string { return []string{first.VoiceBridge, "123456789"} }
+		req.VoiceBridges = scalelite.VoiceBridgeRequest{Keep: first.VoiceBridge}
 		_, err = s.PlaceMeeting(ctx, req)
 		if err == nil {
 			t.Errorf("PlaceMeeting with every voice bridge taken succeeded")
@@ -177,37 +180,28 @@ func testPlacement(t *testing.T, newStore func(t *testing.T) scalelite.Store) {
 			t.Errorf("loads after undo = %v, want b=0", got)
 		}
 
-		// A deleted server: KeepExisting sees nil.
+		// A deleted server: the meeting moves.
 		must(t, "DeleteServer a", s.DeleteServer(ctx, "a"))
-		var gotNil bool
-		req := PlaceRequest("m1", "")
-		req.KeepExisting = func(_ *scalelite.Meeting, srv *scalelite.Server) bool { gotNil = srv == nil; return srv != nil }
-		res, err = s.PlaceMeeting(ctx, req)
+		res, err = s.PlaceMeeting(ctx, PlaceRequest("m1", ""))
 		must(t, "PlaceMeeting after delete", err)
-		if !gotNil || !res.Moved || res.Meeting.ServerID != "b" {
-			t.Errorf("after server delete: nil server seen %v, result %+v", gotNil, res)
+		if !res.Moved || res.Meeting.ServerID != "b" {
+			t.Errorf("after server delete: result %+v", res)
 		}
 	})
 
-	t.Run("finish stores the create parameters with the row", func(t *testing.T) {
+	t.Run("the create spec's parameters are stored with the row", func(t *testing.T) {
 		s := newStore(t)
 		CreateServers(t, s, "a", "b")
 		must(t, "AddLoad", s.AddLoad(ctx, map[string]float64{"a": 5}))
-		req := PlaceRequest("m1", "")
-		var calls int
-		req.Finish = func(m *scalelite.Meeting, srv *scalelite.Server) (string, []byte) {
-			calls++
-			if m.ID != 0 || m.MeetingID != "m1" || m.ServerID != srv.ID || m.VoiceBridge != VoiceBridges("m1")()[0] ||
-				m.ModeratorPW != "mp" || m.Reservation != 1 || m.Placement == "" {
-				t.Errorf("Finish got meeting %+v", m)
-			}
-			return FinishedQuery(m, srv), []byte("<xml/>")
-		}
+		_, err := s.UpdateServer(ctx, "b", scalelite.ServerUpdate{Tag: ptr("tb")})
+		must(t, "tag b", err)
+		req := WithCreateSpec(PlaceRequest("m1", ""), []byte("<xml/>"))
+		req.Tags = scalelite.ParseServerTag("tb")
 		res, err := s.PlaceMeeting(ctx, req)
 		must(t, "PlaceMeeting", err)
-		want := "meetingID=m1&voiceBridge=" + res.Meeting.VoiceBridge + "&server=b"
-		if calls == 0 || res.Meeting.CreateQuery != want || string(res.Meeting.CreateBody) != "<xml/>" {
-			t.Errorf("Finish called %d times; placed %+v, want query %s", calls, res.Meeting, want)
+		want := "meetingID=m1&moderatorPW=mp&voiceBridge=" + VoiceBridge("m1") + "&meta_server-tag=tb"
+		if res.Meeting.CreateQuery != want || string(res.Meeting.CreateBody) != "<xml/>" {
+			t.Errorf("placed %+v, want query %s", res.Meeting, want)
 		}
 		if res.Server == nil || res.Server.ID != "b" || res.Server.URL == "" {
 			t.Errorf("result server = %+v, want b", res.Server)
@@ -218,17 +212,19 @@ func testPlacement(t *testing.T, newStore func(t *testing.T) scalelite.Store) {
 			t.Errorf("stored query %q body %q, want %q and the body", stored.CreateQuery, stored.CreateBody, want)
 		}
 
-		// A kept meeting: Finish is not called, and the result names the meeting's server.
-		calls = 0
+		// A kept meeting keeps its stored parameters, and the result names the meeting's server.
+		req.Create.Client = append(req.Create.Client, scalelite.Param{Key: "name", Value: "changed"})
 		res, err = s.PlaceMeeting(ctx, req)
 		must(t, "PlaceMeeting again", err)
-		if calls != 0 || res.Placed() || res.Meeting.CreateQuery != want || res.Server == nil || res.Server.ID != "b" {
-			t.Errorf("kept: Finish called %d times, result %+v server %+v", calls, res, res.Server)
+		if res.Placed() || res.Meeting.CreateQuery != want || res.Server == nil || res.Server.ID != "b" {
+			t.Errorf("kept: result %+v server %+v", res, res.Server)
+		}
+		if m, err := s.Meeting(ctx, "m1"); err != nil || m.CreateQuery != want {
+			t.Errorf("kept: stored %+v, %v", m, err)
 		}
 
 		// Undo deletes the row with its parameters.
-		req = PlaceRequest("m2", "")
-		req.Finish = func(m *scalelite.Meeting, srv *scalelite.Server) (string, []byte) { return FinishedQuery(m, srv), nil }
+		req = WithCreateSpec(PlaceRequest("m2", ""), nil)
 		res, err = s.PlaceMeeting(ctx, req)
 		must(t, "PlaceMeeting m2", err)
 		must(t, "UndoPlacement", s.UndoPlacement(ctx, res))
@@ -236,35 +232,31 @@ func testPlacement(t *testing.T, newStore func(t *testing.T) scalelite.Store) {
 		wantCode(t, "m2 after undo", err, scalelite.ENOTFOUND)
 	})
 
-	t.Run("re-home with finish; undo restores the create parameters", func(t *testing.T) {
+	t.Run("re-home with a create spec; undo restores the create parameters", func(t *testing.T) {
 		s := newStore(t)
 		CreateServers(t, s, "a", "b")
+		_, err := s.UpdateServer(ctx, "b", scalelite.ServerUpdate{Tag: ptr("tb")})
+		must(t, "tag b", err)
 		req := PlaceRequest("m1", "")
 		req.Meeting.CreateBody = []byte("<first/>")
-		first, err := s.PlaceMeeting(ctx, req) // on a, without Finish
+		first, err := s.PlaceMeeting(ctx, req) // on a, without a create spec
 		must(t, "PlaceMeeting", err)
 		if first.Meeting.CreateQuery != "meetingID=m1" || string(first.Meeting.CreateBody) != "<first/>" {
-			t.Fatalf("without Finish stored %+v", first.Meeting)
+			t.Fatalf("without a create spec stored %+v", first.Meeting)
 		}
 		_, err = s.UpdateServer(ctx, "a", scalelite.ServerUpdate{State: ptr(scalelite.ServerDisabled)})
 		must(t, "disable a", err)
-		req = PlaceRequest("m1", "")
-		var seen scalelite.Meeting
-		req.Finish = func(m *scalelite.Meeting, srv *scalelite.Server) (string, []byte) {
-			seen = *m
-			return m.CreateQuery + "&server=" + srv.ID, nil
-		}
+		req = WithCreateSpec(PlaceRequest("m1", ""), nil)
+		req.Tags = scalelite.ParseServerTag("tb")
+		req.Meeting.ModeratorPW = "client-pw" // a re-home keeps the stored password
 		res, err := s.PlaceMeeting(ctx, req)
 		must(t, "PlaceMeeting re-home", err)
-		if seen.ID != first.Meeting.ID || seen.ServerID != "b" || seen.CreateQuery != "meetingID=m1" ||
-			string(seen.CreateBody) != "<first/>" || seen.VoiceBridge != first.Meeting.VoiceBridge {
-			t.Errorf("Finish of a re-home got %+v", seen)
+		want := CreatedQuery(first.Meeting, &scalelite.Server{ID: "b", Tag: "tb"})
+		if !res.Moved || res.Meeting.ID != first.Meeting.ID || res.Meeting.VoiceBridge != first.Meeting.VoiceBridge ||
+			res.Meeting.CreateQuery != want || res.Meeting.CreateBody != nil || res.Server == nil || res.Server.ID != "b" {
+			t.Fatalf("moved %+v server %+v, want query %s", res.Meeting, res.Server, want)
 		}
-		if !res.Moved || res.Meeting.CreateQuery != "meetingID=m1&server=b" || res.Meeting.CreateBody != nil ||
-			res.Server == nil || res.Server.ID != "b" {
-			t.Fatalf("moved %+v server %+v", res.Meeting, res.Server)
-		}
-		if m, err := s.Meeting(ctx, "m1"); err != nil || m.CreateQuery != "meetingID=m1&server=b" || m.CreateBody != nil {
+		if m, err := s.Meeting(ctx, "m1"); err != nil || m.CreateQuery != want || m.CreateBody != nil {
 			t.Errorf("stored after re-home %+v, %v", m, err)
 		}
 		must(t, "UndoPlacement", s.UndoPlacement(ctx, res))
@@ -274,11 +266,13 @@ func testPlacement(t *testing.T, newStore func(t *testing.T) scalelite.Store) {
 			t.Errorf("after undo %+v, want on a with the first parameters and body", back)
 		}
 
-		// Without Finish a re-home keeps the stored parameters.
-		res, err = s.PlaceMeeting(ctx, PlaceRequest("m1", ""))
-		must(t, "PlaceMeeting re-home without Finish", err)
-		if !res.Moved || res.Meeting.CreateQuery != "meetingID=m1" || string(res.Meeting.CreateBody) != "<first/>" {
-			t.Errorf("re-home without Finish %+v", res.Meeting)
+		// Without a create spec a re-home keeps the stored parameters, re-tagged for its server.
+		req = PlaceRequest("m1", "")
+		req.Tags = scalelite.ParseServerTag("tb")
+		res, err = s.PlaceMeeting(ctx, req)
+		must(t, "PlaceMeeting re-home without a create spec", err)
+		if !res.Moved || res.Meeting.CreateQuery != "meetingID=m1&meta_server-tag=tb" || string(res.Meeting.CreateBody) != "<first/>" {
+			t.Errorf("re-home without a create spec %+v", res.Meeting)
 		}
 	})
 
@@ -303,7 +297,7 @@ func testPlacement(t *testing.T, newStore func(t *testing.T) scalelite.Store) {
 		// The voice bridge is free again.
 		again := place(t, s, "m2", "")
 		req := PlaceRequest("m3", "")
-		req.VoiceBridges = func() []string { return []string{res.Meeting.VoiceBridge} }
+		req.VoiceBridges = scalelite.VoiceBridgeRequest{Keep: res.Meeting.VoiceBridge}
 		res3, err := s.PlaceMeeting(ctx, req)
 		must(t, "PlaceMeeting with the freed bridge", err)
 		if res3.Meeting.VoiceBridge != res.Meeting.VoiceBridge || again.ID == res.Meeting.ID {
@@ -326,8 +320,7 @@ func testPlacementConcurrency(t *testing.T, newStore func(t *testing.T) scalelit
 		errs := make(chan error, 200)
 		for i := range 200 {
 			wg.Go(func() {
-				req := PlaceRequest(fmt.Sprintf("meeting-%03d", i), "")
-				req.Finish = func(m *scalelite.Meeting, srv *scalelite.Server) (string, []byte) { return FinishedQuery(m, srv), nil }
+				req := WithCreateSpec(PlaceRequest(fmt.Sprintf("meeting-%03d", i), ""), nil)
 				res, err := s.PlaceMeeting(ctx, req)
 				if err == nil && !res.Created {
 					err = fmt.Errorf("meeting-%03d not created: %+v", i, res)
@@ -359,8 +352,8 @@ func testPlacementConcurrency(t *testing.T, newStore func(t *testing.T) scalelit
 		bridges := map[string]bool{}
 		for _, m := range all {
 			bridges[m.VoiceBridge] = true
-			if want := FinishedQuery(m, &scalelite.Server{ID: m.ServerID}); m.CreateQuery != want {
-				t.Errorf("meeting %s stored query %q, want %q (from its Finish)", m.MeetingID, m.CreateQuery, want)
+			if want := CreatedQuery(m, &scalelite.Server{ID: m.ServerID}); m.CreateQuery != want {
+				t.Errorf("meeting %s stored query %q, want %q (from its create spec)", m.MeetingID, m.CreateQuery, want)
 			}
 		}
 		if len(all) != 200 || len(bridges) != 200 {

@@ -2,7 +2,9 @@ package scalelitetest
 
 import (
 	"context"
+	"reflect"
 	"testing"
+	"time"
 
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
@@ -49,7 +51,8 @@ func testServers(t *testing.T, newStore func(t *testing.T) scalelite.Store) {
 		_, err = s.UpdateServer(ctx, "nope", scalelite.ServerUpdate{Secret: ptr("x")})
 		wantCode(t, "UpdateServer", err, scalelite.ENOTFOUND)
 		wantCode(t, "DeleteServer", s.DeleteServer(ctx, "nope"), scalelite.ENOTFOUND)
-		wantCode(t, "RecordPoll", s.RecordPoll(ctx, "nope", scalelite.PollResult{Time: t0}), scalelite.ENOTFOUND)
+		_, err = s.RecordPoll(ctx, "nope", scalelite.PollResult{Time: t0})
+		wantCode(t, "RecordPoll", err, scalelite.ENOTFOUND)
 		must(t, "AddLoad unknown", s.AddLoad(ctx, map[string]float64{"nope": 1}))
 	})
 
@@ -60,7 +63,8 @@ func testServers(t *testing.T, newStore func(t *testing.T) scalelite.Store) {
 		must(t, "UpdateServer b", err)
 		_, err = s.UpdateServer(ctx, "c", scalelite.ServerUpdate{State: ptr(scalelite.ServerDisabled)})
 		must(t, "UpdateServer c", err)
-		must(t, "RecordPoll d", s.RecordPoll(ctx, "d", scalelite.PollResult{Time: t0, Online: false}))
+		_, err = s.RecordPoll(ctx, "d", scalelite.PollResult{Time: t0, Online: false})
+		must(t, "RecordPoll d", err)
 		tests := []struct {
 			name string
 			f    scalelite.ServerFilter
@@ -134,24 +138,32 @@ func testServerPolls(t *testing.T, newStore func(t *testing.T) scalelite.Store) 
 	t.Run("record poll", func(t *testing.T) {
 		s := newStore(t)
 		CreateServers(t, s, "a")
-		must(t, "RecordPoll", s.RecordPoll(ctx, "a", scalelite.PollResult{
+		stored, err := s.RecordPoll(ctx, "a", scalelite.PollResult{
 			Time: t0, Online: true, Load: 12.5, HealthyCounter: 0, UnhealthyCounter: 1,
 			Meetings: 3, Users: 40, LargestMeeting: 20, Videos: 7, BBBVersion: "3.0.4",
-		}))
+		})
+		must(t, "RecordPoll", err)
 		got, err := s.Server(ctx, "a")
 		must(t, "Server", err)
+		if !reflect.DeepEqual(storedAs(stored), storedAs(got)) {
+			t.Errorf("RecordPoll returned %+v, the store has %+v", stored, got)
+		}
 		if !got.Online || got.Load != 12.5 || got.UnhealthyCounter != 1 || got.Meetings != 3 || got.Users != 40 ||
 			got.LargestMeeting != 20 || got.Videos != 7 || got.BBBVersion != "3.0.4" ||
 			!sameTime(got.LastPolledAt, t0) || got.LastPollError != "" || got.State != scalelite.ServerEnabled {
 			t.Errorf("after poll: %+v", got)
 		}
 		// A failed poll: version kept when empty, error stored, state changed.
-		must(t, "RecordPoll failed", s.RecordPoll(ctx, "a", scalelite.PollResult{
+		stored, err = s.RecordPoll(ctx, "a", scalelite.PollResult{
 			Time: t0.Add(1e9), Online: false, HealthyCounter: 2, Error: "connection refused",
 			State: ptr(scalelite.ServerDisabled),
-		}))
+		})
+		must(t, "RecordPoll failed", err)
 		got, err = s.Server(ctx, "a")
 		must(t, "Server", err)
+		if !reflect.DeepEqual(storedAs(stored), storedAs(got)) {
+			t.Errorf("RecordPoll returned %+v, the store has %+v", stored, got)
+		}
 		if got.Online || got.Load != 0 || got.HealthyCounter != 2 || got.BBBVersion != "3.0.4" ||
 			got.LastPollError != "connection refused" || got.State != scalelite.ServerDisabled ||
 			!sameTime(got.LastPolledAt, t0.Add(1e9)) {
@@ -196,4 +208,13 @@ func equal[T comparable](a, b []T) bool {
 		}
 	}
 	return true
+}
+
+// storedAs is srv with its times in UTC at microsecond precision (what both databases keep).
+func storedAs(srv *scalelite.Server) scalelite.Server {
+	c := *srv
+	for _, t := range []*time.Time{&c.LastPolledAt, &c.CreatedAt, &c.UpdatedAt} {
+		*t = t.UTC().Truncate(time.Microsecond)
+	}
+	return c
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/scalelite-go/scalelite/db"
 	"github.com/scalelite-go/scalelite/db/dbtest"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
+	"github.com/scalelite-go/scalelite/internal/scalelitetest"
 )
 
 type nopEnder struct{ calls []string }
@@ -34,23 +35,13 @@ func pool(t *testing.T, store *db.DB) (*Syncer, *nopEnder) {
 			t.Fatal(err)
 		}
 	}
-	if err := store.RecordPoll(ctx, "drop-busy", scalelite.PollResult{Online: true, Load: 3}); err != nil {
+	if _, err := store.RecordPoll(ctx, "drop-busy", scalelite.PollResult{Online: true, Load: 3}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := store.PlaceMeeting(ctx, scalelite.PlaceRequest{
-		Meeting:      scalelite.Meeting{MeetingID: "busy-meeting", ModeratorPW: "mp"},
-		KeepExisting: func(*scalelite.Meeting, *scalelite.Server) bool { return true },
-		Select: func(c []*scalelite.Server) (*scalelite.Server, string, error) {
-			for _, s := range c {
-				if s.ID == "drop-busy" {
-					return s, "test", nil
-				}
-			}
-			return nil, "", scalelite.Errorf(scalelite.EUNAVAILABLE, "drop-busy not a candidate")
-		},
-		VoiceBridges: func() []string { return scalelite.VoiceBridgeCandidates("busy-meeting", 9, "") },
-		Reservation:  1,
-	})
+	_, err := scalelitetest.PlaceOn(ctx, store, scalelite.PlaceRequest{
+		Meeting:     scalelite.Meeting{MeetingID: "busy-meeting", ModeratorPW: "mp"},
+		Reservation: 1,
+	}, "drop-busy")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +287,7 @@ func TestSyncForceKeepsMeetingsRecoverable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := store.RecordPoll(ctx, "drop-empty", scalelite.PollResult{Online: true}); err != nil {
+		if _, err := store.RecordPoll(ctx, "drop-empty", scalelite.PollResult{Online: true}); err != nil {
 			t.Fatal(err)
 		}
 		placeOn(t, store, "drop-empty", "late")
@@ -312,20 +303,10 @@ func TestSyncForceKeepsMeetingsRecoverable(t *testing.T) {
 
 func placeOn(t *testing.T, store *db.DB, serverID, meetingID string) {
 	t.Helper()
-	_, err := store.PlaceMeeting(context.Background(), scalelite.PlaceRequest{
-		Meeting:      scalelite.Meeting{MeetingID: meetingID, ModeratorPW: "mp"},
-		KeepExisting: func(*scalelite.Meeting, *scalelite.Server) bool { return true },
-		Select: func(c []*scalelite.Server) (*scalelite.Server, string, error) {
-			for _, s := range c {
-				if s.ID == serverID {
-					return s, "test", nil
-				}
-			}
-			return nil, "", scalelite.Errorf(scalelite.EUNAVAILABLE, "%s not a candidate", serverID)
-		},
-		VoiceBridges: func() []string { return scalelite.VoiceBridgeCandidates(meetingID, 9, "") },
-		Reservation:  1,
-	})
+	_, err := scalelitetest.PlaceOn(context.Background(), store, scalelite.PlaceRequest{
+		Meeting:     scalelite.Meeting{MeetingID: meetingID, ModeratorPW: "mp"},
+		Reservation: 1,
+	}, serverID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -326,9 +326,15 @@ try {
     await meetingRow("e2e-seminar").waitFor();
     const navigations = [];
     page.on("framenavigated", (f) => f === page.mainFrame() && navigations.push(f.url()));
+    const t0 = Date.now();
     await bbbAPI("create", { meetingID: "e2e-api-meeting", name: "Created through the API", attendeePW: "ap", moderatorPW: "mp" });
+    console.log(`     create answered in ${Date.now() - t0} ms`);
     const r = meetingRow("e2e-api-meeting");
-    await r.waitFor({ timeout: 20000 });
+    // It comes with the meeting events of the create (the row flashes for those only; a poll
+    // would bring it too, without the flash).
+    const created = Date.now();
+    await page.locator('tr[data-meeting-id="e2e-api-meeting"].flash').waitFor({ timeout: 20000 });
+    console.log(`     listed ${Date.now() - created} ms after the create`);
     assert.deepEqual(navigations, [], "the page was reloaded");
     const words = await r.locator(".placement-words").innerText();
     // bbb-1 is cordoned: bbb-2 (over capacity), bbb-3 and bbb-spare are the candidates.

@@ -45,6 +45,19 @@ export type HistoryRange =
   /** The last 7 days: 15-minute buckets for load history, 2-hour buckets for tenant usage. */
   | 'WEEK';
 
+/** What happened to a meeting. */
+export type MeetingEventType =
+  /** A panic ended the meeting on BBB; it stays recoverable on its next create or join. */
+  | 'CLEARED'
+  /** A new meeting was created on the server it was placed on (followed by PLACED). */
+  | 'CREATED'
+  /** The meeting ended: by the BBB API, GraphQL, the admin API, the CLI, or the poller (no longer listed by its server, or not recovered in time). */
+  | 'ENDED'
+  /** A meeting was placed on a server: new, or moved by a create because its server left service or it no longer ran on its cordoned server. detail explains the choice. */
+  | 'PLACED'
+  /** A meeting whose server left service was re-created on another server by a join or create (detail: from which server). */
+  | 'RECOVERED';
+
 /** Selects meetings; absent fields mean any. Tenant keys only ever see their own tenant's. */
 export type MeetingFilter = {
   /** Include ended meetings (kept for history). */
@@ -71,6 +84,24 @@ export type RecordingFilter = {
   /** Absent: every state except deleted. */
   states?: Array<string> | null | undefined;
 };
+
+/** What happened to a server. */
+export type ServerEventType =
+  | 'ADDED'
+  /** The poller declared the server offline: its meetings are recovered elsewhere on their next create or join. */
+  | 'OFFLINE'
+  /** The poller saw the server come back. */
+  | 'ONLINE'
+  /** Disabled with its meetings ended on BBB (kept recoverable). */
+  | 'PANICKED'
+  /** A poll of the server (serverLoad only). */
+  | 'POLLED'
+  | 'REMOVED'
+  /** Enabled, cordoned or disabled, by an operator or when a cordoned server drained. */
+  | 'STATE_CHANGED'
+  /** A call on the request path could not reach the server (passive health): it takes no new meetings until it answers again or a poll finds it healthy. */
+  | 'SUSPECT'
+  | 'UPDATED';
 
 /** Administrative state of a server. */
 export type ServerState =
@@ -156,7 +187,7 @@ export type MeetingEventsSubscriptionVariables = Exact<{
 }>;
 
 
-export type MeetingEventsSubscription = { meetingEvents: { type: string, time: string, meetingID: string, serverId: string | null, tenantId: string | null, detail: string | null } };
+export type MeetingEventsSubscription = { meetingEvents: { type: MeetingEventType, time: string, meetingID: string, serverId: string | null, tenantId: string | null, detail: string | null } };
 
 export type EndMeetingMutationVariables = Exact<{
   id: string;
@@ -227,7 +258,7 @@ export type ServerLoadSubscriptionVariables = Exact<{
 }>;
 
 
-export type ServerLoadSubscription = { serverLoad: { type: string, time: string, id: string, url: string, state: ServerState, online: boolean, load: number | null, meetings: number, users: number, videos: number } };
+export type ServerLoadSubscription = { serverLoad: { type: ServerEventType, time: string, id: string, url: string, state: ServerState, online: boolean, load: number | null, meetings: number, users: number, videos: number } };
 
 export type EnableServerMutationVariables = Exact<{
   id: string;

@@ -134,6 +134,11 @@ export class HistoryPanel {
     return out;
   }
 
+  /** redraw draws again, e.g. once the capacity is known. */
+  redraw(): void {
+    this.draw();
+  }
+
   private draw(): void {
     if (this.data) this.chart.set({ times: this.data.times, series: this.series(), step: this.step });
     const id = `${this.opts.serverId ?? "cluster"}-history`;

@@ -9,11 +9,19 @@ import type { App } from "../app";
 import { h, hostOf, time } from "../dom";
 import { age, plural } from "../format";
 import { GraphQLError } from "../gql";
-import { EndMeetingDocument, MeetingEventsDocument, MeetingsDocument, ServerLoadDocument, ServerNamesDocument, type MeetingFilter, type MeetingRowFragment } from "../gql/graphql";
+import {
+  EndMeetingDocument,
+  MeetingEventsDocument,
+  MeetingsDocument,
+  ServerLoadDocument,
+  ServerNamesDocument,
+  type MeetingEventsSubscription,
+  type MeetingFilter,
+  type MeetingRowFragment,
+} from "../gql/graphql";
 import { Pager } from "../pager";
 import { explainPlacement } from "../placement";
 import { actionButton, confirmDialog, errorContent, notify, notifyError } from "../ui";
-import { eventType } from "./serverstate";
 
 export interface MeetingListOptions {
   /** filter is read on every load. */
@@ -58,7 +66,7 @@ export class MeetingList {
       app.live.subscribe(MeetingEventsDocument, {}, (d) => this.onMeetingEvent(d.meetingEvents), (errs) => notifyError("Live meetings", new GraphQLError(errs))),
       // Participants change with every poll: refresh at most every five seconds.
       app.live.subscribe(ServerLoadDocument, {}, (d) => {
-        if (eventType(d.serverLoad.type) !== "POLLED" || Date.now() - this.lastPollReload < 5000) return;
+        if (d.serverLoad.type !== "POLLED" || Date.now() - this.lastPollReload < 5000) return;
         this.lastPollReload = Date.now();
         this.schedule(300);
       }, () => {}),
@@ -67,10 +75,9 @@ export class MeetingList {
     void this.reload();
   }
 
-  private onMeetingEvent(ev: { type: string; meetingID: string; detail: string | null }): void {
-    const type = eventType(ev.type);
-    if (type === "RECOVERED" && ev.detail?.startsWith("from ")) this.recoveredFrom.set(ev.meetingID, ev.detail.slice(5));
-    if (type !== "ENDED") this.fresh.add(ev.meetingID);
+  private onMeetingEvent(ev: MeetingEventsSubscription["meetingEvents"]): void {
+    if (ev.type === "RECOVERED" && ev.detail?.startsWith("from ")) this.recoveredFrom.set(ev.meetingID, ev.detail.slice(5));
+    if (ev.type !== "ENDED") this.fresh.add(ev.meetingID);
     this.schedule(250);
   }
 

@@ -12,7 +12,7 @@ import { ClusterStatusDocument, ServerLoadDocument } from "../gql/graphql";
 import { actionButton, errorContent, notifyError } from "../ui";
 import { HistoryPanel } from "./historypanel";
 import { addServer, pollServers, serverActions } from "./serveractions";
-import { applyEvent, eventType, onlineBadge, stateBadge, type Row, type ServerLoadEvent } from "./serverstate";
+import { applyEvent, onlineBadge, stateBadge, type Row, type ServerLoadEvent } from "./serverstate";
 
 type SortKey = "name" | "load" | "users" | "meetings";
 
@@ -328,6 +328,7 @@ export function overviewView(app: App, _params: Record<string, string>, q: URLSe
       }
       loaded = true;
       error = null;
+      history.redraw();
     } catch (e) {
       if (disposed) return;
       error = e;
@@ -343,8 +344,7 @@ export function overviewView(app: App, _params: Record<string, string>, q: URLSe
   const onEvent = (data: { serverLoad: ServerLoadEvent }) => {
     const ev = data.serverLoad;
     const row = rows.get(ev.id);
-    const type = eventType(ev.type);
-    if (!row || type === "ADDED" || type === "REMOVED") {
+    if (!row || ev.type === "ADDED" || ev.type === "REMOVED") {
       scheduleReload();
       return;
     }

@@ -12,7 +12,7 @@ import { actionButton, errorContent, formDialog, notify, notifyError } from "../
 import { HistoryPanel } from "./historypanel";
 import { MeetingList } from "./meetinglist";
 import { serverActions } from "./serveractions";
-import { applyEvent, eventType, onlineBadge, stateBadge, type Row } from "./serverstate";
+import { applyEvent, onlineBadge, stateBadge, type Row } from "./serverstate";
 
 type Detail = NonNullable<ServerQuery["server"]>;
 
@@ -117,6 +117,7 @@ export function serverView(app: App, params: Record<string, string>): View {
       const s = d.server;
       data = s;
       rule = d.clusterStatus.capacity;
+      history.redraw();
       row = {
         id: s.id,
         url: s.url,
@@ -166,7 +167,7 @@ export function serverView(app: App, params: Record<string, string>): View {
     (d) => {
       const ev = d.serverLoad;
       if (!row || ev.id !== id) return;
-      if (eventType(ev.type) === "REMOVED") {
+      if (ev.type === "REMOVED") {
         notify(`Server ${id} was removed.`, "info");
         app.navigate("");
         return;

@@ -25,14 +25,6 @@ export interface Row {
 
 export type ServerLoadEvent = ServerLoadSubscription["serverLoad"];
 
-/**
- * eventType is an event's type as an enum name (POLLED, STATE_CHANGED, ADDED, REMOVED, ...),
- * whether the server sends the enum or the older lower-case string (state-changed).
- */
-export function eventType(t: string): string {
-  return t.toUpperCase().replace(/-/g, "_");
-}
-
 /** applyEvent copies a serverLoad event into a row and returns the names of changed columns. */
 export function applyEvent(row: Row, ev: ServerLoadEvent): string[] {
   const changed: string[] = [];
@@ -51,7 +43,7 @@ export function applyEvent(row: Row, ev: ServerLoadEvent): string[] {
   set("url", ev.url);
   set("hostname", hostOf(ev.url).replace(/:\d+$/, ""));
   row.updated = ev.time;
-  if (eventType(ev.type) === "POLLED") row.lastPollError = null;
+  if (ev.type === "POLLED") row.lastPollError = null;
   return changed;
 }
 

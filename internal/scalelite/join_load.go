@@ -1,16 +1,15 @@
-package bbbfacade
+package scalelite
 
 import (
 	"context"
 	"fmt"
 	"sync"
 	"time"
-
-	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
 // loadBumps accumulates the load each join adds to its server (Scalelite's 1 × multiplier per
-// join) so the join path never writes to the database; Run flushes them with one AddLoad.
+// join) so the join path never writes to the database; MeetingService.Run flushes them with one
+// AddLoad.
 type loadBumps struct {
 	mu     sync.Mutex
 	deltas map[string]float64
@@ -18,7 +17,7 @@ type loadBumps struct {
 
 // bump records one join on srv; only enabled and online servers take it (Scalelite's
 // ZADD XX on server_load).
-func (b *loadBumps) bump(srv *scalelite.Server) {
+func (b *loadBumps) bump(srv *Server) {
 	if !srv.TakesNewMeetings() {
 		return
 	}
@@ -50,35 +49,36 @@ func (b *loadBumps) putBack(d map[string]float64) {
 	}
 }
 
-// Flush writes the accumulated join load bumps now. On failure they are kept for the next flush.
-func (h *Handler) Flush(ctx context.Context) error {
-	d := h.bumps.take()
+// FlushLoad writes the accumulated join load bumps now (one synchronous round of Run). On
+// failure they are kept for the next flush.
+func (s *MeetingService) FlushLoad(ctx context.Context) error {
+	d := s.bumps.take()
 	if d == nil {
 		return nil
 	}
-	if err := h.store.AddLoad(ctx, d); err != nil {
-		h.bumps.putBack(d)
+	if err := s.store.AddLoad(ctx, d); err != nil {
+		s.bumps.putBack(d)
 		return fmt.Errorf("flush join load: %w", err)
 	}
 	return nil
 }
 
 // Run flushes the join load bumps every LoadFlushInterval until ctx ends, then once more.
-func (h *Handler) Run(ctx context.Context) error {
-	t := time.NewTicker(h.cfg.LoadFlushInterval)
+func (s *MeetingService) Run(ctx context.Context) error {
+	t := time.NewTicker(s.policy.LoadFlushInterval)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 			defer cancel()
-			if err := h.Flush(fctx); err != nil {
-				h.logger.Error("final load flush", "error", err)
+			if err := s.FlushLoad(fctx); err != nil {
+				s.logger.Error("final load flush", "error", err)
 			}
 			return nil
 		case <-t.C:
-			if err := h.Flush(ctx); err != nil {
-				h.logger.WarnContext(ctx, "load flush", "error", err)
+			if err := s.FlushLoad(ctx); err != nil {
+				s.logger.WarnContext(ctx, "load flush", "error", err)
 			}
 		}
 	}

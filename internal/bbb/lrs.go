@@ -1,4 +1,4 @@
-package bbbfacade
+package bbb
 
 import (
 	"bytes"
@@ -11,20 +11,33 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
-// paramLRSPayload carries a tenant's learning-record-store credentials to bbb-webhooks (>= 3.2),
-// encrypted with the chosen BBB server's secret.
-const paramLRSPayload = "meta_secret-lrs-payload"
+// LRSPayloads makes Scalelite's meta_secret-lrs-payload: a tenant's learning-record-store
+// credentials for bbb-webhooks (>= 3.2), encrypted with the chosen server's secret. With
+// Keycloak settings it first asks the tenant's token URL for an access token.
+type LRSPayloads struct {
+	http   *http.Client
+	logger *slog.Logger
+}
 
-// lrsPayload returns the encrypted payload for a tenant with an LRS endpoint, "" when it has none
+var _ scalelite.LRSPayloads = (*LRSPayloads)(nil)
+
+// NewLRSPayloads returns a payload maker whose token requests time out after timeout.
+func NewLRSPayloads(timeout time.Duration, logger *slog.Logger) *LRSPayloads {
+	return &LRSPayloads{http: &http.Client{Timeout: timeout}, logger: logger.With("component", "lrs")}
+}
+
+// LRSPayload returns the encrypted payload for a tenant with an LRS endpoint, "" when it has none
 // or when the Keycloak token cannot be obtained (logged, as Scalelite warns and skips).
-func (h *Handler) lrsPayload(ctx context.Context, t *scalelite.Tenant, serverSecret string) string {
+func (l *LRSPayloads) LRSPayload(ctx context.Context, t *scalelite.Tenant, serverSecret string) string {
 	if t == nil || t.LRSEndpoint == "" {
 		return ""
 	}
@@ -32,9 +45,9 @@ func (h *Handler) lrsPayload(ctx context.Context, t *scalelite.Tenant, serverSec
 	if t.LRSUsername != "" {
 		plain["lrs_username"], plain["lrs_password"] = t.LRSUsername, t.LRSPassword
 	} else {
-		token, err := h.keycloakToken(ctx, t)
+		token, err := l.keycloakToken(ctx, t)
 		if err != nil {
-			h.logger.WarnContext(ctx, "LRS token", "tenant", t.Name, "error", err)
+			l.logger.WarnContext(ctx, "LRS token", "tenant", t.Name, "error", err)
 			return ""
 		}
 		plain["lrs_token"] = token
@@ -45,25 +58,25 @@ func (h *Handler) lrsPayload(ctx context.Context, t *scalelite.Tenant, serverSec
 	}
 	out, err := encryptLRSPayload(js, serverSecret)
 	if err != nil {
-		h.logger.WarnContext(ctx, "LRS payload", "tenant", t.Name, "error", err)
+		l.logger.WarnContext(ctx, "LRS payload", "tenant", t.Name, "error", err)
 		return ""
 	}
 	return out
 }
 
-// keycloakToken asks the tenant's token URL for an access token (password grant).
-func (h *Handler) keycloakToken(ctx context.Context, t *scalelite.Tenant) (string, error) {
+// keycloakToken asks the tenant's token URL for an access token (password grant). Errors name
+// the token URL's host only: the form carries the client secret and password.
+func (l *LRSPayloads) keycloakToken(ctx context.Context, t *scalelite.Tenant) (string, error) {
 	form := url.Values{"client_id": {t.KCClientID}, "client_secret": {t.KCClientSecret},
 		"username": {t.KCUsername}, "password": {t.KCPassword}, "grant_type": {"password"}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.KCTokenURL, strings.NewReader(form.Encode()))
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("token URL: %w", RedactURLError(err))
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	client := &http.Client{Timeout: h.cfg.Timeouts.Connect + h.cfg.Timeouts.Response}
-	resp, err := client.Do(req)
+	resp, err := l.http.Do(req)
 	if err != nil {
-		return "", err
+		return "", RedactURLError(err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

@@ -10,8 +10,8 @@
 //	day    2 minutes   720      24 hours
 //	week   15 minutes  672      7 days
 //
-// A bucket holds the mean of the samples that fell into it. A series costs about 68 KB, so a
-// pool of 100 servers keeps under 7 MB. History starts when the instance starts (a restarted
+// A bucket holds the mean of the samples that fell into it. A series costs about 70 KB, so a
+// pool of 100 servers keeps 7 MB. History starts when the instance starts (a restarted
 // instance shows the time since its start) and a removed server's series is dropped.
 package loadhistory
 
@@ -169,9 +169,43 @@ type Recorder struct {
 
 	mu      sync.Mutex
 	since   time.Time
-	latest  map[string]latest // every server's last sample, summed into the cluster's
+	latest  map[string]latest // every server's last sample
+	total   total             // the sum of latest: the cluster's sample
 	servers map[string]*series
 	cluster *series
+}
+
+// total sums samples; load only over those where it is available.
+type total struct {
+	load                    float64
+	available               int
+	users, meetings, videos int
+}
+
+func (t *total) add(s Sample, sign int) {
+	t.users += sign * s.Users
+	t.meetings += sign * s.Meetings
+	t.videos += sign * s.Videos
+	if s.LoadAvailable {
+		t.load += float64(sign) * s.Load
+		t.available += sign
+	}
+}
+
+func (t total) sample() Sample {
+	return Sample{Load: t.load, LoadAvailable: t.available > 0, Users: t.users, Meetings: t.meetings, Videos: t.videos}
+}
+
+// setLatest replaces a server's latest sample (nil: removes it) and keeps the total.
+func (r *Recorder) setLatest(id string, l *latest) {
+	if prev, ok := r.latest[id]; ok {
+		r.total.add(prev.Sample, -1)
+		delete(r.latest, id)
+	}
+	if l != nil {
+		r.latest[id] = *l
+		r.total.add(l.Sample, 1)
+	}
 }
 
 // NewRecorder returns an empty recorder; now is the clock of History (nil: time.Now).
@@ -199,7 +233,7 @@ func (r *Recorder) Seed(servers []*scalelite.Server, at time.Time) {
 	defer r.mu.Unlock()
 	for _, s := range servers {
 		if _, ok := r.latest[s.ID]; !ok {
-			r.latest[s.ID] = latest{at: at, Sample: sampleOf(s.Snapshot())}
+			r.setLatest(s.ID, &latest{at: at, Sample: sampleOf(s.Snapshot())})
 		}
 	}
 }
@@ -226,11 +260,11 @@ func (r *Recorder) Record(e scalelite.Event) {
 		r.since = at
 	}
 	if e.Type == scalelite.ServerRemoved {
-		delete(r.latest, id)
+		r.setLatest(id, nil)
 		delete(r.servers, id)
 	} else {
 		s := sampleOf(e.Server)
-		r.latest[id] = latest{at: at, Sample: s}
+		r.setLatest(id, &latest{at: at, Sample: s})
 		ser := r.servers[id]
 		if ser == nil {
 			ser = newSeries()
@@ -238,17 +272,7 @@ func (r *Recorder) Record(e scalelite.Event) {
 		}
 		ser.add(at, s)
 	}
-	var total Sample
-	for _, s := range r.latest {
-		total.Users += s.Users
-		total.Meetings += s.Meetings
-		total.Videos += s.Videos
-		if s.LoadAvailable {
-			total.Load += s.Load
-			total.LoadAvailable = true
-		}
-	}
-	r.cluster.add(at, total)
+	r.cluster.add(at, r.total.sample())
 }
 
 func sampleOf(s *scalelite.ServerSnapshot) Sample {

@@ -2,6 +2,7 @@ package adminapi
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"net/http"
 	"strconv"
@@ -17,7 +18,7 @@ type serverJSON struct {
 	Tag            string `json:"tag"`
 	BBBVersion     string `json:"bbb_version"`
 	State          string `json:"state"`
-	Load           any    `json:"load"`            // a number, or "unavailable"
+	Load           any    `json:"load"`            // a number printed as Ruby prints a Float (15.0), or "unavailable"
 	LoadMultiplier string `json:"load_multiplier"` // a decimal string such as "2.5"
 	Online         string `json:"online"`          // "online" or "offline"
 }
@@ -25,8 +26,8 @@ type serverJSON struct {
 func renderServer(s *scalelite.Server) serverJSON {
 	out := serverJSON{ID: s.ID, URL: s.URL, Secret: s.Secret, Tag: s.Tag, BBBVersion: s.BBBVersion,
 		State: string(s.State), Load: "unavailable", LoadMultiplier: decimal(s.LoadMultiplier), Online: "offline"}
-	if s.LoadAvailable() {
-		out.Load = s.Load
+	if s.LoadAvailable() && !math.IsInf(s.Load, 0) && !math.IsNaN(s.Load) {
+		out.Load = json.Number(decimal(s.Load))
 	}
 	if s.Online {
 		out.Online = "online"
@@ -34,7 +35,7 @@ func renderServer(s *scalelite.Server) serverJSON {
 	return out
 }
 
-// decimal prints a multiplier as Ruby prints a decimal: "1.0", "2.5".
+// decimal prints a number as Ruby prints a Float or a BigDecimal: "1.0", "2.5".
 func decimal(f float64) string {
 	if f == math.Trunc(f) && !math.IsInf(f, 0) {
 		return strconv.FormatFloat(f, 'f', 1, 64)

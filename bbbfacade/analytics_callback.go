@@ -20,10 +20,10 @@ import (
 
 // analyticsCallback receives BBB's learning-dashboard data (create rewrote
 // meta_analytics-callback-url to this endpoint) and forwards it to the front-end's URL stored at
-// create, as Scalelite does: BBB's Bearer JWT must verify (HS512, exp) with the secret of one of
-// our servers; the request parameters plus "customer" (tenant name or "scalelite") are POSTed as
-// JSON with a Bearer JWT signed with each of our secrets in turn until one answer is 2xx. Every
-// outcome answers 204.
+// create, as Scalelite does: the data comes as JSON or as a form (analyticsParams); BBB's Bearer
+// JWT must verify (HS512, exp) with the secret of one of our servers; the request parameters plus
+// "customer" (tenant name or "scalelite") are POSTed as JSON with a Bearer JWT signed with each of
+// our secrets in turn until one answer is 2xx. Every outcome answers 204.
 func (h *Handler) analyticsCallback(c *gin.Context, req *apiRequest) {
 	if err := h.forwardAnalytics(c.Request.Context(), c.Request, req); err != nil {
 		h.logger.WarnContext(c.Request.Context(), "analytics callback", "error", err)
@@ -51,11 +51,9 @@ func (h *Handler) forwardAnalytics(ctx context.Context, r *http.Request, req *ap
 		return errors.New("token does not verify with any server's secret")
 	}
 
-	params := map[string]any{}
-	if len(req.Body) > 0 {
-		if err := json.Unmarshal(req.Body, &params); err != nil {
-			return fmt.Errorf("body: %w", err)
-		}
+	params, err := analyticsParams(r.Header.Get("Content-Type"), req.Body)
+	if err != nil {
+		return err
 	}
 	for _, p := range req.Params {
 		params[p.Key] = p.Value

@@ -43,6 +43,7 @@ type env struct {
 	h        *Handler
 	meetings *scalelite.MeetingService
 	backend  *bbb.Backend
+	health   *scalelite.PassiveHealth
 	ts       *httptest.Server
 	cfg      envConfig
 	client   *http.Client
@@ -51,6 +52,8 @@ type env struct {
 	recordings RecordingAPI
 	// serviceStore, when set, is the meeting service's store instead of store.
 	serviceStore scalelite.MeetingServiceStore
+	// logger, when set, receives the facade's and the meeting service's logs.
+	logger *slog.Logger
 }
 
 // envConfig is the configuration of a test balancer: the facade's, the meeting policy, the
@@ -104,7 +107,10 @@ func newEnv(t *testing.T, store *db.DB, n int, opts ...envOption) *env {
 // serves them.
 func (e *env) start() {
 	t := e.t
-	logger := slog.New(slog.DiscardHandler)
+	logger := e.logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	client := bbb.NewClient(bbb.Strongest(e.cfg.Algorithms), e.cfg.Timeouts)
 	t.Cleanup(client.CloseIdleConnections)
 	e.backend = bbb.NewBackend(client, e.cfg.Timeouts)
@@ -113,8 +119,9 @@ func (e *env) start() {
 	if e.serviceStore != nil {
 		store = e.serviceStore
 	}
+	e.health = scalelite.NewPassiveHealth(time.Minute, nil, time.Now, logger)
 	meetings, err := scalelite.NewMeetingService(e.cfg.MeetingPolicy, scalelite.MeetingServiceDeps{
-		Store: store, Backend: e.backend, LRS: bbb.NewLRSPayloads(e.cfg.Timeouts.Connect+e.cfg.Timeouts.Response, logger),
+		Store: store, Backend: e.backend, Health: e.health, LRS: bbb.NewLRSPayloads(e.cfg.Timeouts.Connect+e.cfg.Timeouts.Response, logger),
 		Now: now, Logger: logger,
 	})
 	if err != nil {

@@ -42,10 +42,10 @@ type action struct {
 	// ownDeadline: the service bounds each step itself (join: its reads are bounded, and the
 	// fast path does no I/O), so the call gets no overall deadline (and the hot path no timer).
 	ownDeadline bool
-	checksum          bool  // verify the checksum (and resolve the tenant)
-	tenant            bool  // resolve the tenant without a checksum (analytics_callback)
-	serve             func(c *gin.Context, req *apiRequest)
-	route             string // the route label, set by routes
+	checksum    bool // verify the checksum (and resolve the tenant)
+	tenant      bool // resolve the tenant without a checksum (analytics_callback)
+	serve       func(c *gin.Context, req *apiRequest)
+	route       string // the route label, set by routes
 }
 
 func (h *Handler) routes() map[string]action {

@@ -92,9 +92,10 @@ func (db *DB) Tenant(ctx context.Context, id string) (*scalelite.Tenant, error) 
 	return db.tenantWhere(ctx, "id = ?", id, "tenant "+quote(id))
 }
 
-// TenantByName returns a tenant by name; ENOTFOUND when unknown.
+// TenantByName returns the tenant with this name, compared without regard to case (a host's
+// first label); ENOTFOUND when unknown.
 func (db *DB) TenantByName(ctx context.Context, name string) (*scalelite.Tenant, error) {
-	return db.tenantWhere(ctx, "name = ?", name, "tenant named "+quote(name))
+	return db.tenantWhere(ctx, "lower(name) = lower(?)", name, "tenant named "+quote(name))
 }
 
 func (db *DB) tenantWhere(ctx context.Context, where, arg, what string) (*scalelite.Tenant, error) {

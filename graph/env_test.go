@@ -18,6 +18,7 @@ import (
 
 	"github.com/scalelite-go/scalelite/db"
 	"github.com/scalelite-go/scalelite/graph"
+	"github.com/scalelite-go/scalelite/graph/model"
 	"github.com/scalelite-go/scalelite/internal/bbb"
 	"github.com/scalelite-go/scalelite/internal/bbbsim"
 	"github.com/scalelite-go/scalelite/internal/loadhistory"
@@ -124,6 +125,7 @@ func (e *env) newInstance(t *testing.T, store *db.DB) *instance {
 		Events:           ps,
 		Logger:           logger,
 		LoadHistory:      history,
+		DialIn:           model.DialInSettings{Path: "/fsapi", Authenticated: true, MaxDurationMinutes: 90, PinMinDigits: 5, PinMaxDigits: 10, VoiceBridgeLength: 9},
 	})
 	h := graph.NewHandler(r, graph.HandlerOptions{AllowedOrigins: []string{"console.example.com"}, KeepAlive: time.Second})
 	srv := httptest.NewServer(h)

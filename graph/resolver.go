@@ -10,6 +10,7 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/scalelite-go/scalelite/graph/model"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 	"github.com/scalelite-go/scalelite/internal/serversync"
 )
@@ -97,6 +98,8 @@ type Deps struct {
 	APIKeyService    APIKeyService
 	// Events feeds the subscriptions (Redis pub/sub across instances, or the in-process broker).
 	Events scalelite.Subscriber
+	// DialIn is what the dialIn query reports.
+	DialIn model.DialInSettings
 	Logger *slog.Logger
 	// Capacity measures servers in clusterStatus; zero means scalelite.DefaultCapacityPolicy.
 	Capacity scalelite.CapacityPolicy

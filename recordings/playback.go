@@ -2,7 +2,6 @@ package recordings
 
 import (
 	"context"
-	"html"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/scalelite-go/scalelite/internal/locale"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
@@ -29,6 +29,8 @@ type PlaybackConfig struct {
 	// PlayerDir, when set, serves the BBB presentation player (bbb-playback) at
 	// /playback/presentation/2.3/ with index.html as fallback, as Scalelite's nginx does.
 	PlayerDir string
+	// Pages holds the strings of the not-found page (nil: built-in English).
+	Pages *locale.Catalog
 }
 
 // RecordingReader is what playback needs of the recording index.
@@ -87,6 +89,9 @@ func NewPlayback(cfg PlaybackConfig, store RecordingReader, protector *Protector
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Pages == nil {
+		cfg.Pages = locale.English()
+	}
 	formats := map[string]bool{}
 	for _, f := range cfg.Formats {
 		formats[f] = true
@@ -124,7 +129,7 @@ func (p *Playback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		p.resource(w, r, segs[0], segs[1], rest)
 	default:
-		NotFound(w)
+		p.notFound(w, r)
 	}
 }
 
@@ -166,12 +171,12 @@ func (p *Playback) play(w http.ResponseWriter, r *http.Request, recordID, format
 		return
 	}
 	if !ok {
-		NotFound(w)
+		p.notFound(w, r)
 		return
 	}
 	if rec.Protected {
 		if p.protector == nil {
-			NotFound(w)
+			p.notFound(w, r)
 			return
 		}
 		valid, err := p.protector.takeToken(r.Context(), r.URL.Query().Get("token"), recordID, format)
@@ -180,7 +185,7 @@ func (p *Playback) play(w http.ResponseWriter, r *http.Request, recordID, format
 			return
 		}
 		if !valid {
-			NotFound(w)
+			p.notFound(w, r)
 			return
 		}
 		c, err := p.protector.cookie(format, recordID, isHTTPS(r))
@@ -202,12 +207,12 @@ func (p *Playback) resource(w http.ResponseWriter, r *http.Request, format, reco
 		return
 	}
 	if !ok {
-		NotFound(w)
+		p.notFound(w, r)
 		return
 	}
 	if p.cfg.Protected && rec.Protected {
 		if p.protector == nil || !p.protector.allowed(r, format, recordID) {
-			NotFound(w)
+			p.notFound(w, r)
 			return
 		}
 		w.Header().Set("Cache-Control", "private, no-store")
@@ -228,7 +233,7 @@ func (p *Playback) resource(w http.ResponseWriter, r *http.Request, format, reco
 func (p *Playback) serveFile(w http.ResponseWriter, r *http.Request, dir, rel string, fallback bool) {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
-		NotFound(w)
+		p.notFound(w, r)
 		return
 	}
 	defer root.Close()
@@ -242,7 +247,7 @@ func (p *Playback) serveFile(w http.ResponseWriter, r *http.Request, dir, rel st
 		f, err = root.Open(name)
 	}
 	if err != nil {
-		NotFound(w)
+		p.notFound(w, r)
 		return
 	}
 	defer f.Close()
@@ -256,32 +261,13 @@ func (p *Playback) serveFile(w http.ResponseWriter, r *http.Request, dir, rel st
 		}
 	}
 	if err != nil || !fi.Mode().IsRegular() {
-		NotFound(w)
+		p.notFound(w, r)
 		return
 	}
 	if ct := contentType(name); ct != "" {
 		w.Header().Set("Content-Type", ct)
 	}
 	http.ServeContent(w, r, name, fi.ModTime(), f)
-}
-
-// player serves the presentation player and Scalelite's nginx redirects below /playback/.
-func (p *Playback) player(w http.ResponseWriter, r *http.Request, rest string) {
-	switch {
-	case strings.HasPrefix(rest, "video/"):
-		redirect(w, "/video/"+strings.TrimPrefix(rest, "video/"), r.URL.RawQuery, http.StatusTemporaryRedirect)
-	case rest == "presentation/0.81/playback.html" || rest == "presentation/2.0/playback.html":
-		id := r.URL.Query().Get("meetingId")
-		if !ValidRecordID(id) {
-			NotFound(w)
-			return
-		}
-		redirect(w, "/playback/presentation/2.3/"+id, "", http.StatusMovedPermanently)
-	case strings.HasPrefix(rest, "presentation/2.3/") && p.cfg.PlayerDir != "":
-		p.serveFile(w, r, p.cfg.PlayerDir, strings.TrimPrefix(rest, "presentation/2.3/"), true)
-	default:
-		NotFound(w)
-	}
 }
 
 func redirect(w http.ResponseWriter, to, rawQuery string, code int) {
@@ -300,29 +286,6 @@ func (p *Playback) internal(w http.ResponseWriter, err error) {
 func isHTTPS(r *http.Request) bool {
 	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 }
-
-// NotFound writes the "Recording Not Found" page with status 404.
-func NotFound(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusNotFound)
-	w.Write([]byte(notFoundPage))
-}
-
-var notFoundPage = `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>` + html.EscapeString("Recording Not Found") + `</title>
-<style>body{font-family:sans-serif;text-align:center;margin-top:15vh;color:#333}h1{font-weight:400}</style>
-</head>
-<body>
-<h1>Recording Not Found</h1>
-<p>The recording you are looking for does not exist, is not published, or the link has expired.</p>
-</body>
-</html>
-`
 
 // playbackTypes covers the files BBB recordings contain; Go's built-in table lacks several.
 var playbackTypes = map[string]string{

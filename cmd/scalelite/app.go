@@ -39,8 +39,8 @@ func newLogger(w io.Writer, c config.Log) *slog.Logger {
 }
 
 // loadConfig reads the configuration and the logger it asks for.
-func (e *env) loadConfig(getenv func(string) string) (*config.Config, *slog.Logger, error) {
-	cfg, err := config.Load(getenv)
+func (e *env) loadConfig(lookup func(string) (string, bool)) (*config.Config, *slog.Logger, error) {
+	cfg, err := config.LoadLookup(lookup)
 	if err != nil {
 		return nil, nil, fmt.Errorf("configuration:\n  %s", strings.ReplaceAll(err.Error(), "\n", "\n  "))
 	}

@@ -26,6 +26,7 @@ func recordingsCommand(e *env) *cli.Command {
 		Commands: []*cli.Command{
 			{Name: "list", Usage: "list recordings (any state), newest first", Flags: []cli.Flag{meeting, jsonFlag}, Action: e.opsAction(0, 0, listRecordings)},
 			{Name: "import", Usage: "import recording archives (a spool or failed archive is deleted once imported)", ArgsUsage: "FILE...", Action: e.opsAction(1, -1, importRecordings)},
+			{Name: "update", Usage: "recordings:update: move every recording's files to the directory its index says (published or unpublished)", Flags: []cli.Flag{jsonFlag}, Action: e.opsAction(0, 0, updateRecordings)},
 			{Name: "add-to-tenant", Usage: "give every recording without a tenant to TENANT (an id or a name)", ArgsUsage: "TENANT", Flags: []cli.Flag{jsonFlag}, Action: e.opsAction(1, 1, addRecordingsToTenant)},
 		},
 	}

@@ -82,23 +82,27 @@ func writeStatusTable(w io.Writer, rows []statusRow) error {
 // pollCommand runs one poll round now (Scalelite's poll:all, once).
 func pollCommand(e *env) *cli.Command {
 	return &cli.Command{
-		Name:  "poll",
-		Usage: "poll every server once now and print the status (does not take the poller lease)",
-		Flags: []cli.Flag{jsonFlag},
-		Action: e.opsAction(0, 0, func(ctx context.Context, o *ops, cmd *cli.Command, _ []string) error {
-			p, err := o.app.newPoller()
-			if err != nil {
-				return err
-			}
-			res, err := p.Round(ctx)
-			if err != nil {
-				return err
-			}
-			if cmd.Bool("json") {
-				return writeJSON(o.e.stdout, map[string]any{"servers": res.Servers, "failed": res.Failed, "endedMeetings": res.Ended, "durationSeconds": res.Duration.Seconds()})
-			}
-			o.printf("Polled %d server(s) in %s: %d failed, %s meeting(s) ended\n", res.Servers, res.Duration.Round(1e6), res.Failed, strconv.Itoa(res.Ended))
-			return printStatus(ctx, o, cmd, nil)
-		}),
+		Name:     "poll",
+		Usage:    "poll every server once now and print the status (does not take the poller lease)",
+		Flags:    []cli.Flag{jsonFlag},
+		Commands: pollSubcommands(e),
+		Action:   e.opsAction(0, 0, pollRound),
 	}
+}
+
+// pollRound runs one round and prints the status table.
+func pollRound(ctx context.Context, o *ops, cmd *cli.Command, _ []string) error {
+	p, err := o.app.newPoller()
+	if err != nil {
+		return err
+	}
+	res, err := p.Round(ctx)
+	if err != nil {
+		return err
+	}
+	if cmd.Bool("json") {
+		return writeJSON(o.e.stdout, map[string]any{"servers": res.Servers, "failed": res.Failed, "endedMeetings": res.Ended, "durationSeconds": res.Duration.Seconds()})
+	}
+	o.printf("Polled %d server(s) in %s: %d failed, %s meeting(s) ended\n", res.Servers, res.Duration.Round(1e6), res.Failed, strconv.Itoa(res.Ended))
+	return printStatus(ctx, o, cmd, nil)
 }

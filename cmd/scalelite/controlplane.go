@@ -46,6 +46,7 @@ func (a *app) controlPlaneMounts() ([]server.Mount, error) {
 		Logger:           a.logger,
 		Capacity:         capacityPolicy(cfg.Load),
 		LoadHistory:      a.loadHistory(),
+		DialIn:           dialInSettings(cfg),
 	})
 	admin := adminapi.New(adminapi.Config{
 		Secrets:             cfg.API.Secrets,

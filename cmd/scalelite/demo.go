@@ -65,7 +65,7 @@ func (e *env) demo(ctx context.Context, port, n int, dataDir string) error {
 		return err
 	}
 	secret := randomHex(20)
-	cfg, logger, err := e.loadConfig(demoEnv(e.getenv, dataDir, port, secret))
+	cfg, logger, err := e.loadConfig(lookupOf(demoEnv(e.getenv, dataDir, port, secret)))
 	if err != nil {
 		return err
 	}

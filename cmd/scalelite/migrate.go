@@ -84,7 +84,7 @@ type migrationDB interface {
 }
 
 func (e *env) openMigrator(ctx context.Context) (*migrator, error) {
-	cfg, logger, err := e.loadConfig(e.getenv)
+	cfg, logger, err := e.loadConfig(e.lookupEnv)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/scalelite-go/scalelite/internal/bbb"
 	"github.com/scalelite-go/scalelite/internal/clienthost"
 	"github.com/scalelite-go/scalelite/internal/config"
+	"github.com/scalelite-go/scalelite/internal/locale"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 	"github.com/scalelite-go/scalelite/poller"
 	"github.com/scalelite-go/scalelite/recordings"
@@ -201,7 +202,11 @@ func (a *app) newAPI() (*api, error) {
 		NoRoute:  bbbfacade.UnsupportedRequest,
 	}
 	if !rc.Disabled {
-		deps.Mounts = append(deps.Mounts, a.playbackMounts()...)
+		pages, err := a.pages()
+		if err != nil {
+			return nil, err
+		}
+		deps.Mounts = append(deps.Mounts, a.playbackMounts(pages)...)
 		upload := recordings.NewUpload(recordings.UploadConfig{SpoolDir: rc.SpoolDir}, a.store, a.logger, time.Now)
 		deps.Mounts = append(deps.Mounts, server.Mount{Path: recordings.UploadPath, Methods: []string{http.MethodPost}, Handler: upload})
 	}
@@ -210,6 +215,7 @@ func (a *app) newAPI() (*api, error) {
 		return nil, err
 	}
 	deps.Mounts = append(deps.Mounts, controlPlane...)
+	deps.Mounts = append(deps.Mounts, a.dialInMount(svc.meetings))
 	console := webadmin.Handler()
 	deps.Mounts = append(deps.Mounts, server.Mount{Path: "/admin", Handler: console}, server.Mount{Path: "/admin/*path", Handler: console})
 	h, err := server.New(server.Config{
@@ -231,7 +237,7 @@ func (a *app) newAPI() (*api, error) {
 }
 
 // playbackMounts routes the recording playback paths (one-time links, resources, player).
-func (a *app) playbackMounts() []server.Mount {
+func (a *app) playbackMounts(pages *locale.Catalog) []server.Mount {
 	rc := a.cfg.Recordings
 	var tenant recordings.TenantFunc
 	if a.cfg.API.MultitenancyEnabled {
@@ -243,6 +249,7 @@ func (a *app) playbackMounts() []server.Mount {
 		Protected:     rc.ProtectedEnabled,
 		AccelRedirect: rc.AccelRedirect,
 		PlayerDir:     rc.PlayerDir,
+		Pages:         pages,
 	}, a.store, a.recordings().protector, tenant, a.logger)
 	var mounts []server.Mount
 	for _, prefix := range pb.Prefixes() {

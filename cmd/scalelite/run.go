@@ -13,9 +13,16 @@ import (
 // os.Stdout and the like directly, so run can be tested.
 type env struct {
 	getenv func(string) string
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
+	// lookupEnv also tells an empty variable from an unset one (os.LookupEnv).
+	lookupEnv func(string) (string, bool)
+	stdin     io.Reader
+	stdout    io.Writer
+	stderr    io.Writer
+}
+
+// lookupOf is a lookup over getenv, where an empty variable counts as unset.
+func lookupOf(getenv func(string) string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v := getenv(k); return v, v != "" }
 }
 
 // usageError marks bad command-line input (exit status 2).
@@ -42,7 +49,13 @@ func exitCode(err error) int {
 // run executes the command line args (args[0] is the program name). Errors are printed to
 // stderr and returned.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	e := &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	return runLookup(ctx, args, lookupOf(getenv), stdin, stdout, stderr)
+}
+
+// runLookup is run with the environment as os.LookupEnv gives it.
+func runLookup(ctx context.Context, args []string, lookup func(string) (string, bool), stdin io.Reader, stdout, stderr io.Writer) error {
+	getenv := func(k string) string { v, _ := lookup(k); return v }
+	e := &env{getenv: getenv, lookupEnv: lookup, stdin: stdin, stdout: stdout, stderr: stderr}
 	root := &cli.Command{
 		Name:            "scalelite",
 		Usage:           "a Scalelite-compatible BigBlueButton load balancer",

@@ -33,7 +33,7 @@ Configuration comes from environment variables; see docs/configuration.md.`,
 			if cmd.Args().Present() {
 				return usagef("serve takes no arguments (got %q)", cmd.Args().First())
 			}
-			cfg, logger, err := e.loadConfig(e.getenv)
+			cfg, logger, err := e.loadConfig(e.lookupEnv)
 			if err != nil {
 				return err
 			}

@@ -26,6 +26,8 @@ type MeetingResolver interface {
 
 	ModeratorPw(ctx context.Context, obj *scalelite.Meeting) (*string, error)
 	AttendeePw(ctx context.Context, obj *scalelite.Meeting) (*string, error)
+
+	DialNumber(ctx context.Context, obj *scalelite.Meeting) (*string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -445,6 +447,29 @@ func (ec *executionContext) fieldContext_Meeting_participants(_ context.Context,
 	return graphql.NewScalarFieldContext("Meeting", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Meeting_dialNumber(ctx context.Context, field graphql.CollectedField, obj *scalelite.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_dialNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Meeting().DialNumber(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_dialNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Meeting", field, true, true, "String")
+}
+
 func (ec *executionContext) _MeetingConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MeetingConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -846,6 +871,12 @@ func (ec *executionContext) _Meeting(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "dialNumber":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Meeting_dialNumber(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

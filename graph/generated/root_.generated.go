@@ -109,6 +109,15 @@ type ComplexityRoot struct {
 		Key    func(childComplexity int) int
 	}
 
+	DialInSettings struct {
+		Authenticated      func(childComplexity int) int
+		MaxDurationMinutes func(childComplexity int) int
+		Path               func(childComplexity int) int
+		PinMaxDigits       func(childComplexity int) int
+		PinMinDigits       func(childComplexity int) int
+		VoiceBridgeLength  func(childComplexity int) int
+	}
+
 	LoadHistory struct {
 		Cluster func(childComplexity int) int
 		From    func(childComplexity int) int
@@ -131,6 +140,7 @@ type ComplexityRoot struct {
 	Meeting struct {
 		AttendeePw   func(childComplexity int) int
 		CreatedAt    func(childComplexity int) int
+		DialNumber   func(childComplexity int) int
 		EndedAt      func(childComplexity int) int
 		MeetingID    func(childComplexity int) int
 		MissedPolls  func(childComplexity int) int
@@ -222,6 +232,7 @@ type ComplexityRoot struct {
 		APIKeys       func(childComplexity int) int
 		AuditLog      func(childComplexity int, first *int, after *string) int
 		ClusterStatus func(childComplexity int) int
+		DialIn        func(childComplexity int) int
 		LoadHistory   func(childComplexity int, rangeArg *model.HistoryRange, serverIds []string) int
 		Meeting       func(childComplexity int, meetingID string) int
 		Meetings      func(childComplexity int, filter *model.MeetingFilter, first *int, after *string) int
@@ -673,6 +684,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreatedApiKey.Key(childComplexity), true
 
+	case "DialInSettings.authenticated":
+		if e.ComplexityRoot.DialInSettings.Authenticated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DialInSettings.Authenticated(childComplexity), true
+	case "DialInSettings.maxDurationMinutes":
+		if e.ComplexityRoot.DialInSettings.MaxDurationMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DialInSettings.MaxDurationMinutes(childComplexity), true
+	case "DialInSettings.path":
+		if e.ComplexityRoot.DialInSettings.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DialInSettings.Path(childComplexity), true
+	case "DialInSettings.pinMaxDigits":
+		if e.ComplexityRoot.DialInSettings.PinMaxDigits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DialInSettings.PinMaxDigits(childComplexity), true
+	case "DialInSettings.pinMinDigits":
+		if e.ComplexityRoot.DialInSettings.PinMinDigits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DialInSettings.PinMinDigits(childComplexity), true
+	case "DialInSettings.voiceBridgeLength":
+		if e.ComplexityRoot.DialInSettings.VoiceBridgeLength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DialInSettings.VoiceBridgeLength(childComplexity), true
+
 	case "LoadHistory.cluster":
 		if e.ComplexityRoot.LoadHistory.Cluster == nil {
 			break
@@ -765,6 +813,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Meeting.CreatedAt(childComplexity), true
+	case "Meeting.dialNumber":
+		if e.ComplexityRoot.Meeting.DialNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.DialNumber(childComplexity), true
 	case "Meeting.endedAt":
 		if e.ComplexityRoot.Meeting.EndedAt == nil {
 			break
@@ -1268,6 +1322,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ClusterStatus(childComplexity), true
+	case "Query.dialIn":
+		if e.ComplexityRoot.Query.DialIn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.DialIn(childComplexity), true
 
 	case "Query.loadHistory":
 		if e.ComplexityRoot.Query.LoadHistory == nil {
@@ -2451,6 +2511,43 @@ extend type Query {
   loadHistory(range: HistoryRange = HOUR, serverIds: [ID!]): LoadHistory!
 }
 `, BuiltIn: false},
+	{Name: "../schema/dialin.graphqls", Input: `# Dial-in by telephone: FreeSWITCH asks POST /fsapi how to route a call (docs/dial-in.md).
+
+extend type Meeting {
+  """
+  The dial-in phone number the meeting was created with: the create's dialNumber parameter
+  as stored (after the operator's and the tenant's defaults and overrides), null when none.
+  Callers enter the voiceBridge as PIN; a breakout room's PIN is its meeting's plus one digit.
+  """
+  dialNumber: String
+}
+
+"""
+How telephone callers reach meetings: the FreeSWITCH dial-plan endpoint's settings.
+"""
+type DialInSettings {
+  "Path of the dial-plan endpoint that FreeSWITCH's mod_xml_curl posts to."
+  path: String!
+  """
+  Whether requests must authenticate (HTTP Basic as user fsapi with FSAPI_PASSWORD, by default
+  the first LOADBALANCER_SECRET); false when FSAPI_PASSWORD is set but empty.
+  """
+  authenticated: Boolean!
+  "FSAPI_MAX_DURATION: minutes after which a call is hung up; 0 means no limit."
+  maxDurationMinutes: Int!
+  "VOICE_BRIDGE_MIN: the fewest digits the PIN prompt accepts."
+  pinMinDigits: Int!
+  "VOICE_BRIDGE_MAX: the most digits the PIN prompt accepts."
+  pinMaxDigits: Int!
+  "VOICE_BRIDGE_LEN: the digits of the voice bridges (PINs) given to new meetings."
+  voiceBridgeLength: Int!
+}
+
+extend type Query {
+  "The dial-in settings (any key)."
+  dialIn: DialInSettings!
+}
+`, BuiltIn: false},
 	{Name: "../schema/meeting.graphqls", Input: `# Meetings placed by the balancer.
 
 """
@@ -3174,6 +3271,24 @@ func (ec *executionContext) childFields_CreatedApiKey(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type CreatedApiKey", field.Name)
 }
 
+func (ec *executionContext) childFields_DialInSettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "path":
+		return ec.fieldContext_DialInSettings_path(ctx, field)
+	case "authenticated":
+		return ec.fieldContext_DialInSettings_authenticated(ctx, field)
+	case "maxDurationMinutes":
+		return ec.fieldContext_DialInSettings_maxDurationMinutes(ctx, field)
+	case "pinMinDigits":
+		return ec.fieldContext_DialInSettings_pinMinDigits(ctx, field)
+	case "pinMaxDigits":
+		return ec.fieldContext_DialInSettings_pinMaxDigits(ctx, field)
+	case "voiceBridgeLength":
+		return ec.fieldContext_DialInSettings_voiceBridgeLength(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DialInSettings", field.Name)
+}
+
 func (ec *executionContext) childFields_LoadHistory(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "range":
@@ -3248,6 +3363,8 @@ func (ec *executionContext) childFields_Meeting(ctx context.Context, field graph
 		return ec.fieldContext_Meeting_attendeePW(ctx, field)
 	case "participants":
 		return ec.fieldContext_Meeting_participants(ctx, field)
+	case "dialNumber":
+		return ec.fieldContext_Meeting_dialNumber(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Meeting", field.Name)
 }

@@ -51,6 +51,7 @@ type QueryResolver interface {
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	AuditLog(ctx context.Context, first *int, after *string) (*model.AuditEntryConnection, error)
 	LoadHistory(ctx context.Context, rangeArg *model.HistoryRange, serverIds []string) (*model.LoadHistory, error)
+	DialIn(ctx context.Context) (*model.DialInSettings, error)
 	Meetings(ctx context.Context, filter *model.MeetingFilter, first *int, after *string) (*model.MeetingConnection, error)
 	Meeting(ctx context.Context, meetingID string) (*scalelite.Meeting, error)
 	Recordings(ctx context.Context, filter *model.RecordingFilter, first *int, after *string) (*model.RecordingConnection, error)
@@ -2436,6 +2437,38 @@ func (ec *executionContext) fieldContext_Query_loadHistory(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_dialIn(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_dialIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().DialIn(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DialInSettings) graphql.Marshaler {
+			return ec.marshalNDialInSettings2ᚖgithubᚗcomᚋscaleliteᚑgoᚋscaleliteᚋgraphᚋmodelᚐDialInSettings(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_dialIn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DialInSettings(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_meetings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4414,6 +4447,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_loadHistory(ctx, field)
+				})
+		case "dialIn":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_dialIn(ctx, field)
 				})
 		case "meetings":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

@@ -112,6 +112,23 @@ type CreatedAPIKey struct {
 	APIKey *scalelite.APIKey `json:"apiKey"`
 }
 
+// How telephone callers reach meetings: the FreeSWITCH dial-plan endpoint's settings.
+type DialInSettings struct {
+	// Path of the dial-plan endpoint that FreeSWITCH's mod_xml_curl posts to.
+	Path string `json:"path"`
+	// Whether requests must authenticate (HTTP Basic as user fsapi with FSAPI_PASSWORD, by default
+	// the first LOADBALANCER_SECRET); false when FSAPI_PASSWORD is set but empty.
+	Authenticated bool `json:"authenticated"`
+	// FSAPI_MAX_DURATION: minutes after which a call is hung up; 0 means no limit.
+	MaxDurationMinutes int `json:"maxDurationMinutes"`
+	// VOICE_BRIDGE_MIN: the fewest digits the PIN prompt accepts.
+	PinMinDigits int `json:"pinMinDigits"`
+	// VOICE_BRIDGE_MAX: the most digits the PIN prompt accepts.
+	PinMaxDigits int `json:"pinMaxDigits"`
+	// VOICE_BRIDGE_LEN: the digits of the voice bridges (PINs) given to new meetings.
+	VoiceBridgeLength int `json:"voiceBridgeLength"`
+}
+
 // Load over time. Each instance keeps it in memory, filled from the serverLoad events every
 // instance receives, so it starts when the answering instance started (see since).
 type LoadHistory struct {

@@ -27,6 +27,8 @@ type Config struct {
 	Poller     Poller
 	Recordings Recordings
 	Admin      Admin
+	DialIn     DialIn
+	Pages      Pages
 }
 
 // HTTP configures the listener and the edge of the api role.
@@ -176,7 +178,10 @@ type Admin struct {
 // Load reads the configuration through getenv (os.Getenv in production). It reports every bad
 // variable at once, each error naming its variable.
 func Load(getenv func(string) string) (*Config, error) {
-	r := &reader{getenv: getenv}
+	return load(&reader{getenv: getenv})
+}
+
+func load(r *reader) (*Config, error) {
 	c := &Config{}
 	c.Roles = r.roles("SCALELITE_ROLES", "api,poller,importer")
 	c.Log = Log{Level: r.logLevel("LOG_LEVEL", slog.LevelInfo), Format: r.oneOf("LOG_FORMAT", "text", "text", "json")}
@@ -237,6 +242,8 @@ func Load(getenv func(string) string) (*Config, error) {
 	if c.API.VoiceBridgeLen > 18 {
 		r.fail("VOICE_BRIDGE_LEN", "%d is too long (at most 18 digits)", c.API.VoiceBridgeLen)
 	}
+	c.DialIn = r.dialIn(c.API)
+	c.Pages = r.pages()
 
 	c.Poller = Poller{
 		Interval:           r.positiveSeconds("POLL_INTERVAL", 60),

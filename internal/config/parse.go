@@ -14,8 +14,9 @@ import (
 
 // reader reads variables and collects one error per bad variable. An empty value counts as unset.
 type reader struct {
-	getenv func(string) string
-	errs   []error
+	getenv    func(string) string
+	lookupEnv func(string) (string, bool) // nil: empty counts as unset everywhere
+	errs      []error
 }
 
 func (r *reader) fail(name, format string, args ...any) {

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -135,7 +136,7 @@ type cacheKey string
 
 func serverKey(id string) cacheKey         { return cacheKey("s:" + id) }
 func meetingKey(meetingID string) cacheKey { return cacheKey("m:" + meetingID) }
-func tenantKey(name string) cacheKey       { return cacheKey("t:" + name) }
+func tenantKey(name string) cacheKey       { return cacheKey("t:" + strings.ToLower(name)) } // names match in any case
 
 func (s *CachedStore) dataKey(k cacheKey) string    { return s.c.ns + ":cache:{" + string(k) + "}" }
 func (s *CachedStore) versionKey(k cacheKey) string { return s.c.ns + ":cache:{" + string(k) + "}:v" }

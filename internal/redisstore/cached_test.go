@@ -403,6 +403,19 @@ func TestCachedStoreWritesInvalidate(t *testing.T) {
 			want: "(not found) [s1]",
 		},
 		{
+			name:  "UpdateTenant secrets, read in another case",
+			setup: addTenant,
+			read: func(t *testing.T, s scalelite.Store) string {
+				return tenantSecrets(t, s, "SCHOOL") + " " + tenantSecrets(t, s, "School")
+			},
+			write: func(t *testing.T, s scalelite.Store) {
+				if _, err := s.UpdateTenant(ctx, tenantID, scalelite.TenantUpdate{Secrets: []string{"s4"}}); err != nil {
+					t.Fatal(err)
+				}
+			},
+			want: "[s4] [s4]",
+		},
+		{
 			name:  "DeleteTenant",
 			setup: addTenant,
 			read:  func(t *testing.T, s scalelite.Store) string { return tenantSecrets(t, s, "school") },

@@ -77,7 +77,7 @@ func (s *MeetingService) createPlacement(req CreateRequest, meetingID string, tp
 		Meeting: Meeting{MeetingID: meetingID, TenantID: tenantID(req.Tenant), Name: p.Value(ParamMeetingName),
 			ModeratorPW: moderatorPW, AttendeePW: p.Value(ParamAttendeePW)},
 		Tags:         ParseServerTag(s.policy.Create.ServerTag(p, tp)),
-		Avoid:        s.health.Suspects(),
+		Suspects:     s.health.Suspects(),
 		VoiceBridges: vb,
 		Reservation:  MeetingReservation(p.Value(ParamSizeHint), s.policy.LoadMinUserCount),
 		Stay:         StayRule{CheckCordoned: true},

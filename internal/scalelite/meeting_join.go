@@ -20,7 +20,7 @@ func (s *MeetingService) Join(ctx context.Context, tenant *Tenant, params Params
 		return "", err
 	}
 	if !ServerKeepsMeetings(srv) {
-		if m, srv, err = s.recoverForJoin(ctx, m); err != nil {
+		if m, srv, err = s.recoverForArrival(ctx, m); err != nil {
 			return "", err
 		}
 	}
@@ -33,13 +33,14 @@ func (s *MeetingService) Join(ctx context.Context, tenant *Tenant, params Params
 	return s.backend.JoinURL(srv, p), nil
 }
 
-// recoverForJoin re-creates a meeting whose server left service before a join.
-func (s *MeetingService) recoverForJoin(ctx context.Context, m *Meeting) (*Meeting, *Server, error) {
+// recoverForArrival re-creates a meeting whose server left service when someone arrives (a join,
+// a telephone caller): on a server with its stored tag, reserving a new meeting's load.
+func (s *MeetingService) recoverForArrival(ctx context.Context, m *Meeting) (*Meeting, *Server, error) {
 	s.cache.forgetMeeting(m.MeetingID)
 	if m.CreateQuery == "" {
 		return nil, nil, fmt.Errorf("meeting %s has no stored create parameters: %w", m.MeetingID, ErrServerUnavailable)
 	}
-	// Join has no overall deadline (its reads are bounded each): the recovery gets its own.
+	// A join has no overall deadline (its reads are bounded each): the recovery gets its own.
 	ctx, cancel := context.WithTimeout(ctx, s.policy.RecoverTimeout)
 	defer cancel()
 	stored, _ := ParseQuery(m.CreateQuery)

@@ -54,7 +54,7 @@ func (s *MeetingService) recover(ctx context.Context, m *Meeting, req RecoverReq
 	res, err := s.store.PlaceMeeting(ctx, PlaceRequest{
 		Meeting:      template,
 		Tags:         req.Tags,
-		Avoid:        s.health.Suspects(),
+		Suspects:     s.health.Suspects(),
 		VoiceBridges: VoiceBridgeRequest{Keep: m.VoiceBridge},
 		Reservation:  req.Reservation,
 	})

@@ -62,6 +62,7 @@ var ErrServerUnavailable = errors.New("the server for this meeting is disabled o
 type MeetingServiceStore interface {
 	ServerStore
 	MeetingStore
+	DialInStore
 	TenantSettings(ctx context.Context, tenantID string) ([]*TenantSetting, error)
 	PutCallbackData(ctx context.Context, c *CallbackData) error
 	CallbackData(ctx context.Context, meetingID string) (*CallbackData, error)

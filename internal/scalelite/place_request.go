@@ -19,6 +19,8 @@ type PlaceRequest struct {
 	Tags ServerTagRequest
 	// Avoid lists servers not to choose, e.g. one whose create just failed.
 	Avoid []string
+	// Suspects lists servers chosen only when no other server fits (passive health).
+	Suspects []string
 	// VoiceBridges says which numbers a new meeting may take.
 	VoiceBridges VoiceBridgeRequest
 	// Reservation is the load (before the server's multiplier) reserved on the chosen server.
@@ -96,16 +98,29 @@ func (r *PlaceRequest) Decide(existing *Meeting, srv *Server) StayDecision {
 }
 
 // Select picks the server for a new or re-homed meeting among candidates (enabled and online
-// servers ordered by id), leaving out Avoid, and explains the choice as JSON.
+// servers ordered by id), leaving out Avoid, and Suspects too unless nothing else fits, and
+// explains the choice as JSON.
 func (r *PlaceRequest) Select(candidates []*Server) (*Server, string, error) {
-	if len(r.Avoid) > 0 {
-		avoid := make(map[string]bool, len(r.Avoid))
-		for _, id := range r.Avoid {
-			avoid[id] = true
+	sel := LeastLoaded{Tag: r.Tags}
+	candidates = without(candidates, r.Avoid)
+	if len(r.Suspects) > 0 {
+		if srv, exp, err := sel.Select(without(candidates, r.Suspects)); err == nil {
+			return srv, exp, nil
 		}
-		candidates = slices.DeleteFunc(slices.Clone(candidates), func(s *Server) bool { return avoid[s.ID] })
 	}
-	return LeastLoaded{Tag: r.Tags}.Select(candidates)
+	return sel.Select(candidates)
+}
+
+// without returns the servers whose ids are not in ids.
+func without(servers []*Server, ids []string) []*Server {
+	if len(ids) == 0 {
+		return servers
+	}
+	skip := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		skip[id] = true
+	}
+	return slices.DeleteFunc(slices.Clone(servers), func(s *Server) bool { return skip[s.ID] })
 }
 
 // CreateParams returns the create parameters (www-form query and XML body) to store with m, a

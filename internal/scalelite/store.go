@@ -6,6 +6,7 @@ import "context"
 type Store interface {
 	ServerStore
 	MeetingStore
+	DialInStore
 	TenantStore
 	RecordingStore
 	APIKeyStore

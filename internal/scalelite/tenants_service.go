@@ -17,12 +17,18 @@ type TenantService struct {
 // NewTenantService returns a service over store.
 func NewTenantService(store TenantStore) *TenantService { return &TenantService{Store: store} }
 
-var tenantNameRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+var tenantNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,63}$`)
 
-// ValidateTenantName checks that name can be the first label of a host name.
+// ValidateTenantName checks that name can be the first label of a request's host, which is how
+// a request finds its tenant (without regard to case). Everything Scalelite's users name tenants
+// with passes (letters in either case, digits, hyphens, e.g. SHA1-tenant), and underscores,
+// which DNS allows in labels; a name no host can start with (a dot, a space, a character
+// outside ASCII, more than 63 characters) is refused.
 func ValidateTenantName(name string) error {
 	if !tenantNameRE.MatchString(name) {
-		return Errorf(EINVALID, "Tenant name must be a host label (lower-case letters, digits and '-'): %q", name)
+		return Errorf(EINVALID, "Tenant name %q can never match a request's host name: a tenant is found by the first label "+
+			"of the host, so its name must be 1 to 63 letters, digits, hyphens or underscores (no dots or spaces; "+
+			"an international name in its xn-- form)", name)
 	}
 	return nil
 }

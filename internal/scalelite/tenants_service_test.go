@@ -13,7 +13,7 @@ func TestTenantService(t *testing.T) {
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		ctx := context.Background()
 		svc := scalelite.NewTenantService(store)
-		for _, bad := range []struct{ name, secrets string }{{"", "s"}, {"t1", ""}, {"Bad_Name", "s"}, {"t1", ":::"}} {
+		for _, bad := range []struct{ name, secrets string }{{"", "s"}, {"t1", ""}, {"bad.name", "s"}, {"bad name", "s"}, {"t1", ":::"}} {
 			if _, err := svc.Add(ctx, bad.name, bad.secrets); scalelite.ErrorCode(err) != scalelite.EINVALID {
 				t.Errorf("Add(%q, %q) = %v, want invalid", bad.name, bad.secrets, err)
 			}

@@ -26,12 +26,14 @@ func RunStoreTests(t *testing.T, newStore func(t *testing.T) scalelite.Store) {
 		{"Placement", testPlacement},
 		{"PlacementConcurrency", testPlacementConcurrency},
 		{"Tenants", testTenants},
+		{"TenantNames", testTenantNames},
 		{"Recordings", testRecordings},
 		{"RecordingFilters", testRecordingFilters},
 		{"RecordingExtras", testRecordingExtras},
 		{"APIKeys", testAPIKeys},
 		{"TouchAPIKey", testTouchAPIKey},
 		{"Audit", testAudit},
+		{"DialIn", testDialIn},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

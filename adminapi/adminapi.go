@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync/atomic"
 
 	"github.com/scalelite-go/scalelite/internal/bbb"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
@@ -76,10 +77,11 @@ type Deps struct {
 
 // Handler serves /scalelite/api/<action>.
 type Handler struct {
-	cfg    Config
-	deps   Deps
-	logger *slog.Logger
-	routes map[route]endpoint
+	cfg     Config
+	secrets atomic.Pointer[[]string] // cfg.Secrets, replaced by SetSecrets
+	deps    Deps
+	logger  *slog.Logger
+	routes  map[route]endpoint
 }
 
 type route struct{ method, action string }
@@ -94,6 +96,7 @@ func New(cfg Config, deps Deps) *Handler {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	h := &Handler{cfg: cfg, deps: deps, logger: logger.With("component", "adminapi")}
+	h.secrets.Store(&cfg.Secrets)
 	h.routes = map[route]endpoint{
 		{http.MethodGet, "getServers"}:    h.getServers,
 		{http.MethodGet, "getServerInfo"}: h.getServerInfo,
@@ -109,6 +112,10 @@ func New(cfg Config, deps Deps) *Handler {
 	}
 	return h
 }
+
+// SetSecrets replaces the balancer's secrets (Config.Secrets) while serving: a configuration
+// reload (SIGHUP).
+func (h *Handler) SetSecrets(secrets []string) { h.secrets.Store(&secrets) }
 
 // maxBody caps a request body.
 const maxBody = 1 << 20
@@ -141,7 +148,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeXMLError(w, keyUnsupportedContent, "POST request Content-Type is missing or unsupported")
 		return
 	}
-	if !bbb.Verify(bbb.VerifyInput{Action: action, RawQuery: r.URL.RawQuery, Secrets: h.cfg.Secrets, Allowed: h.cfg.Algorithms}) {
+	if !bbb.Verify(bbb.VerifyInput{Action: action, RawQuery: r.URL.RawQuery, Secrets: *h.secrets.Load(), Allowed: h.cfg.Algorithms}) {
 		writeXMLError(w, keyChecksum, "You did not pass the checksum security check")
 		return
 	}

@@ -72,7 +72,7 @@ func (h *Handler) forwardAnalytics(ctx context.Context, r *http.Request, req *ap
 	if cd.AnalyticsCallbackURL == "" {
 		return nil
 	}
-	secrets, customer := h.cfg.Secrets, "scalelite"
+	secrets, customer := h.secretList(), "scalelite"
 	if req.Tenant != nil {
 		secrets, customer = req.Tenant.Secrets, req.Tenant.Name
 	}

@@ -114,11 +114,13 @@ func (h *Handler) failCall(c *gin.Context, err error, callMessage string) {
 	writeError(c, key, message)
 }
 
-// outcomeKey and routeKey are the server's gin keys for the request metrics' outcome and route
-// labels (server.OutcomeKey and server.RouteKey; server imports this package, not the reverse).
+// outcomeKey, routeKey and tenantKey are the server's gin keys for the request metrics'
+// outcome, route and tenant labels (server.OutcomeKey, server.RouteKey and server.TenantKey;
+// server imports this package, not the reverse).
 const (
 	outcomeKey = "outcome"
 	routeKey   = "route"
+	tenantKey  = "tenant"
 )
 
 func writeError(c *gin.Context, key, message string) {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/scalelite-go/scalelite/internal/bbb"
@@ -62,6 +63,7 @@ type Deps struct {
 // Handler serves the BBB API.
 type Handler struct {
 	cfg      Config
+	secrets  atomic.Pointer[[]string] // cfg.Secrets, replaced by SetSecrets
 	store    Store
 	meetings *scalelite.MeetingService
 	logger   *slog.Logger
@@ -92,6 +94,13 @@ func New(cfg Config, deps Deps) (*Handler, error) {
 		cfg: cfg, store: deps.Store, meetings: deps.Meetings, logger: deps.Logger.With("component", "bbbapi"), now: now,
 		recs: deps.Recordings,
 	}
+	h.secrets.Store(&cfg.Secrets)
 	h.actions = h.routes()
 	return h, nil
 }
+
+// SetSecrets replaces the balancer's own secrets (Config.Secrets) while serving: a
+// configuration reload (SIGHUP).
+func (h *Handler) SetSecrets(secrets []string) { h.secrets.Store(&secrets) }
+
+func (h *Handler) secretList() []string { return *h.secrets.Load() }

@@ -86,7 +86,7 @@ func (h *Handler) parseRequest(c *gin.Context, name string, a action) (*apiReque
 	if err != nil {
 		return nil, &apiError{Key: keyChecksumError, Message: msgChecksumError, Err: err}
 	}
-	secrets := h.cfg.Secrets
+	secrets := h.secretList()
 	if (a.checksum || a.tenant) && h.cfg.Multitenancy {
 		if req.Tenant, err = h.tenant(ctx, req.Host); err != nil {
 			return nil, err

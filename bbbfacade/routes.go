@@ -103,6 +103,9 @@ func (h *Handler) dispatch(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	if req.Tenant != nil {
+		c.Set(tenantKey, req.Tenant.Name)
+	}
 	a.serve(c, req)
 }
 

@@ -177,7 +177,9 @@ func (p *Poller) Config() Config { return p.cfg }
 func (p *Poller) Run(ctx context.Context) error {
 	if p.locker == nil {
 		p.log.Info("polling without a lease (single instance)", "interval", p.cfg.Interval)
+		p.metrics.leaseHeld(true)
 		p.loop(ctx)
+		p.metrics.leaseHeld(false)
 		return nil
 	}
 	for ctx.Err() == nil {
@@ -194,8 +196,10 @@ func (p *Poller) Run(ctx context.Context) error {
 			continue
 		}
 		p.log.Info("poller lease acquired; polling", "interval", p.cfg.Interval)
+		p.metrics.leaseHeld(true)
 		p.loop(held)
 		release()
+		p.metrics.leaseHeld(false)
 		if ctx.Err() == nil {
 			p.log.Warn("poller lease lost; standing by")
 		}
@@ -301,7 +305,7 @@ func (p *Poller) Round(ctx context.Context) (RoundResult, error) {
 	}
 	p.metrics.forgetRemoved(servers)
 	res.Duration = time.Since(start)
-	p.metrics.observeRound(res.Duration)
+	p.metrics.observeRound(res.Duration, time.Now())
 	p.log.Debug("poll round done", "servers", res.Servers, "failed", res.Failed, "ended", res.Ended, "duration", res.Duration)
 	return res, errors.Join(errs...)
 }

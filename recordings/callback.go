@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/scalelite-go/scalelite/internal/scalelite"
@@ -40,11 +41,12 @@ type CallbackStore interface {
 // of the tenant's (or the balancer's) secrets in turn until one is accepted; 2xx, 404 and 410
 // end it. Failed rounds are retried with growing delays. RecordingReady never blocks.
 type Notifier struct {
-	cfg    NotifierConfig
-	store  CallbackStore
-	client *http.Client
-	logger *slog.Logger
-	alg    string
+	cfg     NotifierConfig
+	secrets atomic.Pointer[[]string] // cfg.Secrets, replaced by SetSecrets
+	store   CallbackStore
+	client  *http.Client
+	logger  *slog.Logger
+	alg     string
 
 	queue chan readyJob
 	wg    sync.WaitGroup
@@ -75,9 +77,15 @@ func NewNotifier(cfg NotifierConfig, store CallbackStore, client *http.Client, l
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Notifier{cfg: cfg, store: store, client: client, logger: logger.With("component", "recording-ready"),
+	n := &Notifier{cfg: cfg, store: store, client: client, logger: logger.With("component", "recording-ready"),
 		alg: jwtAlgorithm(cfg.Algorithms), queue: make(chan readyJob, cfg.QueueSize)}
+	n.secrets.Store(&cfg.Secrets)
+	return n
 }
+
+// SetSecrets replaces the balancer's secrets (NotifierConfig.Secrets) while running: a
+// configuration reload (SIGHUP).
+func (n *Notifier) SetSecrets(secrets []string) { n.secrets.Store(&secrets) }
 
 // jwtAlgorithm picks the recording-ready JWT algorithm from the allowed checksum algorithms.
 func jwtAlgorithm(allowed []string) string {
@@ -165,7 +173,7 @@ func (n *Notifier) Notify(ctx context.Context, meetingID, recordID, tenantID str
 	if cd.RecordingReadyURL == "" {
 		return true, nil
 	}
-	secrets := n.cfg.Secrets
+	secrets := *n.secrets.Load()
 	if tenantID != "" {
 		t, err := n.store.Tenant(ctx, tenantID)
 		switch {

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
@@ -41,20 +43,24 @@ type ImporterDeps struct {
 	Locker    scalelite.Locker    // nil: no cluster-wide lease
 	Publisher scalelite.Publisher // nil: no events
 	Notifier  ReadyNotifier       // nil: no callbacks
-	Logger    *slog.Logger
-	Now       func() time.Time
+	// Registerer receives the importer's metrics (queue, imports, failures, lag, bytes); nil:
+	// none. NewImporter panics when they are already registered there.
+	Registerer prometheus.Registerer
+	Logger     *slog.Logger
+	Now        func() time.Time
 }
 
 // Importer imports recording archives from the spool directory. Nothing is lost: an archive is
 // deleted only after every recording in it is indexed and its files are in place; a failing
 // archive moves to the failed directory with a reason file.
 type Importer struct {
-	cfg    Config
-	deps   ImporterDeps
-	files  *Files
-	tracks *TextTracks
-	logger *slog.Logger
-	now    func() time.Time
+	cfg     Config
+	deps    ImporterDeps
+	files   *Files
+	tracks  *TextTracks
+	logger  *slog.Logger
+	now     func() time.Time
+	metrics *importerMetrics
 
 	mu       sync.Mutex
 	inflight map[string]bool
@@ -76,9 +82,13 @@ func NewImporter(cfg Config, deps ImporterDeps) *Importer {
 	if deps.Tracks == nil {
 		deps.Tracks = NewTextTracks(cfg.CaptionsDir, deps.Store, deps.Files, deps.Logger)
 	}
+	m, err := newImporterMetrics(deps.Registerer)
+	if err != nil {
+		panic(err)
+	}
 	return &Importer{
 		cfg: cfg, deps: deps, files: deps.Files, tracks: deps.Tracks,
-		logger: deps.Logger.With("component", "importer"), now: deps.Now,
+		logger: deps.Logger.With("component", "importer"), now: deps.Now, metrics: m,
 		inflight: map[string]bool{},
 	}
 }
@@ -140,6 +150,8 @@ func (im *Importer) claim(path string) (string, error) {
 // importManaged imports an archive the importer owns (claimed or failed) and then deletes it
 // or files it as failed.
 func (im *Importer) importManaged(ctx context.Context, path string, claimed bool) error {
+	start := im.now()
+	fi, statErr := os.Stat(path)
 	recs, err := im.importArchive(ctx, path)
 	if err != nil && ctx.Err() != nil {
 		// Interrupted: not the archive's fault. A claimed archive goes back to the spool.
@@ -153,7 +165,12 @@ func (im *Importer) importManaged(ctx context.Context, path string, claimed bool
 	}
 	if err != nil {
 		im.fail(path, err)
+		im.metrics.failed(!isRejected(err))
 		return err
+	}
+	if statErr == nil {
+		end := im.now()
+		im.metrics.imported(fi.Size(), len(recs), end.Sub(start), end.Sub(fi.ModTime()))
 	}
 	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		im.logger.Error("remove imported archive", "archive", path, "err", err)

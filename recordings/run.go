@@ -29,6 +29,8 @@ func (im *Importer) Run(ctx context.Context) error {
 		defer release()
 		held = h
 	}
+	im.metrics.leaseHeld(true)
+	defer im.metrics.leaseHeld(false)
 	im.logger.Info("importer active", "spool_dir", im.cfg.SpoolDir, "interval", im.cfg.PollInterval,
 		"workers", im.cfg.Workers, "inotify", im.cfg.Inotify)
 
@@ -151,7 +153,7 @@ func (im *Importer) candidates(poke func(), withClaimed bool) []string {
 		mod  time.Time
 	}
 	var arrivals []arrival
-	unsettled := false
+	unsettled := 0
 	for _, e := range entries {
 		name := e.Name()
 		if strings.HasPrefix(name, ".") || !e.Type().IsRegular() || archiveExt(name) == "" {
@@ -162,15 +164,24 @@ func (im *Importer) candidates(poke func(), withClaimed bool) []string {
 			continue
 		}
 		if im.now().Sub(fi.ModTime()) < settleTime {
-			unsettled = true
+			unsettled++
 			continue
 		}
 		arrivals = append(arrivals, arrival{filepath.Join(im.cfg.SpoolDir, name), fi.ModTime()})
 	}
-	if unsettled {
+	if unsettled > 0 {
 		time.AfterFunc(settleTime, poke)
 	}
 	sort.Slice(arrivals, func(a, b int) bool { return arrivals[a].mod.Before(arrivals[b].mod) })
+	if im.metrics != nil {
+		var oldest time.Duration
+		if len(arrivals) > 0 {
+			oldest = im.now().Sub(arrivals[0].mod)
+		}
+		claimed, _ := os.ReadDir(filepath.Join(im.cfg.SpoolDir, claimDir))
+		failed, _ := filepath.Glob(filepath.Join(im.cfg.FailedDir, "*.reason"))
+		im.metrics.scanned(len(claimed)+len(arrivals)+unsettled, oldest, len(failed))
+	}
 	for _, a := range arrivals {
 		out = append(out, a.path)
 	}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/scalelite-go/scalelite/internal/clienthost"
 )
 
@@ -71,6 +70,11 @@ const OutcomeKey = "outcome"
 // matched by "/bigbluebutton/api/*action". Keep the set of values small (known routes only).
 const RouteKey = "route"
 
+// TenantKey is the gin context key under which a handler stores the name of the tenant a request
+// was authenticated for (multitenancy), the tenant label of the request metrics. Set it only
+// for tenants that exist, so the label's values stay bounded.
+const TenantKey = "tenant"
+
 // RequestIDKey is the gin context key holding the request id.
 const RequestIDKey = "request_id"
 
@@ -102,16 +106,8 @@ func New(cfg Config, deps Deps) (h http.Handler, err error) {
 		}
 	}()
 
-	health := &health{checks: deps.Checks, logger: logger}
-	engine.GET("/healthz", health.live)
-	engine.HEAD("/healthz", health.live)
-	engine.GET("/readyz", health.ready)
-	engine.HEAD("/readyz", health.ready)
-	engine.GET("/health_check", health.scalelite)
-	engine.HEAD("/health_check", health.scalelite)
-	engine.Any("/", health.scalelite)
-	metricsHandler := promhttp.HandlerFor(deps.Registry, promhttp.HandlerOpts{Registry: deps.Registry})
-	engine.GET("/metrics", gin.WrapH(metricsHandler))
+	registerHealth(engine, deps, logger)
+	engine.Any("/", (&health{checks: deps.Checks, logger: logger}).scalelite)
 
 	if deps.BBBAPI != nil {
 		deps.BBBAPI(engine)

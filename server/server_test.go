@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -219,11 +220,15 @@ func TestMetrics(t *testing.T) {
 		r.GET("/bigbluebutton/api/*action", func(c *gin.Context) {
 			c.Set(RouteKey, "/bigbluebutton/api/create")
 			c.Set(OutcomeKey, "checksumError")
+			if c.Query("tenant") != "" {
+				c.Set(TenantKey, c.Query("tenant"))
+			}
 			c.String(200, "<response/>")
 		})
 	}}
 	ts, _ := newTestServer(t, Config{}, deps)
 	get(t, ts.URL+"/bigbluebutton/api/create?checksum=x", nil)
+	get(t, ts.URL+"/bigbluebutton/api/create?checksum=x&tenant=t1", nil)
 	get(t, ts.URL+"/healthz", nil)
 	get(t, ts.URL+"/missing/42", nil)
 	resp, body := get(t, ts.URL+"/metrics", nil)
@@ -231,14 +236,99 @@ func TestMetrics(t *testing.T) {
 		t.Fatalf("/metrics: %d", resp.StatusCode)
 	}
 	for _, want := range []string{
-		`scalelite_http_requests_total{code="200",method="GET",outcome="checksumError",route="/bigbluebutton/api/create"} 1`,
-		`scalelite_http_requests_total{code="200",method="GET",outcome="success",route="/healthz"} 1`,
-		`scalelite_http_requests_total{code="404",method="GET",outcome="client_error",route="unmatched"} 1`,
-		`scalelite_http_request_duration_seconds_bucket{method="GET",route="/healthz",le="+Inf"} 1`,
+		`scalelite_http_requests_total{code="200",method="GET",outcome="checksumError",route="/bigbluebutton/api/create",tenant=""} 1`,
+		`scalelite_http_requests_total{code="200",method="GET",outcome="checksumError",route="/bigbluebutton/api/create",tenant="t1"} 1`,
+		`scalelite_http_requests_total{code="200",method="GET",outcome="success",route="/healthz",tenant=""} 1`,
+		`scalelite_http_requests_total{code="404",method="GET",outcome="client_error",route="unmatched",tenant=""} 1`,
+		`scalelite_http_request_duration_seconds_bucket{method="GET",route="/healthz",tenant="",le="+Inf"} 1`,
+		`scalelite_http_request_duration_seconds_bucket{method="GET",route="/bigbluebutton/api/create",tenant="t1",le="+Inf"} 1`,
 		`scalelite_http_requests_in_flight 1`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %s", want)
+		}
+	}
+}
+
+// A websocket connection (a GraphQL subscription) lasts as long as its client: it is counted
+// as a connection, never in the request latency, request count or in-flight series.
+func TestWebsocketMetrics(t *testing.T) {
+	closed := make(chan struct{})
+	ws := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer close(closed)
+		_, _, _ = conn.Read(r.Context()) // until the client closes
+		conn.CloseNow()
+	})
+	ts, _ := newTestServer(t, Config{}, Deps{Mounts: []Mount{{Path: "/ws", Handler: ws}}})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(ts.URL, "http")+"/ws", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body := get(t, ts.URL+"/metrics", nil)
+	for _, want := range []string{
+		`scalelite_http_websocket_connections{route="/ws"} 1`,
+		`scalelite_http_websocket_connections_total{route="/ws"} 1`,
+		`scalelite_http_requests_in_flight 1`, // the scrape itself
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("while connected, metrics lack %s", want)
+		}
+	}
+	conn.Close(websocket.StatusNormalClosure, "")
+	<-closed
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		_, body = get(t, ts.URL+"/metrics", nil)
+		if strings.Contains(body, `scalelite_http_websocket_connections{route="/ws"} 0`) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for _, want := range []string{
+		`scalelite_http_websocket_connections{route="/ws"} 0`,
+		`scalelite_http_websocket_connection_duration_seconds_count{route="/ws"} 1`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("after closing, metrics lack %s", want)
+		}
+	}
+	if strings.Contains(body, `route="/ws",tenant`) {
+		t.Errorf("the websocket connection was counted as a request:\n%s", body)
+	}
+}
+
+// The metrics listener (METRICS_BIND) answers the health endpoints and /metrics, nothing else.
+func TestMetricsListener(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	failing := Check{Name: "redis", Check: func(context.Context) error { return errors.New("connection refused") }}
+	h, err := NewMetricsListener(Deps{Logger: slog.New(slog.DiscardHandler), Registry: reg, Checks: []Check{failing}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	tests := []struct {
+		path       string
+		wantStatus int
+		wantBody   string
+	}{
+		{"/healthz", 200, `"ok"`},
+		{"/readyz", 503, `"redis":"connection refused"`},
+		{"/health_check", 200, "Health Check Failure: redis: connection refused"},
+		{"/metrics", 200, "go_"},
+		{"/bigbluebutton/api", 404, "404"},
+	}
+	reg.MustRegister(prometheus.NewGoCollector())
+	for _, tc := range tests {
+		resp, body := get(t, ts.URL+tc.path, nil)
+		if resp.StatusCode != tc.wantStatus || !strings.Contains(body, tc.wantBody) {
+			t.Errorf("GET %s: %d %.100q, want %d with %q", tc.path, resp.StatusCode, body, tc.wantStatus, tc.wantBody)
 		}
 	}
 }
@@ -383,5 +473,20 @@ func TestReadyzJSONShape(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(body), &v); err != nil || v.Status != "ready" {
 		t.Errorf("readyz without checks = %s (%v)", body, err)
+	}
+}
+
+func TestReadinessCollector(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(NewReadinessCollector([]Check{
+		{Name: "database", Check: func(context.Context) error { return nil }},
+		{Name: "redis", Check: func(context.Context) error { return errors.New("down") }},
+	}, slog.New(slog.DiscardHandler)))
+	ts, _ := newTestServer(t, Config{}, Deps{Registry: reg})
+	_, body := get(t, ts.URL+"/metrics", nil)
+	for _, want := range []string{`scalelite_readiness_check{check="database"} 1`, `scalelite_readiness_check{check="redis"} 0`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
 	}
 }

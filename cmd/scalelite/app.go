@@ -29,22 +29,29 @@ const cacheTTL = time.Minute
 // migrateLock is the cluster-wide lock serve holds while it applies migrations.
 const migrateLock = "migrate"
 
-// newLogger builds the process logger; the only place a slog handler is chosen.
-func newLogger(w io.Writer, c config.Log) *slog.Logger {
+// newLogger builds the process logger; the only place a slog handler is chosen. A level var,
+// when given, replaces c.Level (and can change later).
+func newLogger(w io.Writer, c config.Log, level ...*slog.LevelVar) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: c.Level}
+	if len(level) > 0 {
+		opts.Level = level[0]
+	}
 	if c.Format == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// loadConfig reads the configuration and the logger it asks for.
+// loadConfig reads the configuration and the logger it asks for, whose level a reload can
+// change (e.logLevel).
 func (e *env) loadConfig(lookup func(string) (string, bool)) (*config.Config, *slog.Logger, error) {
 	cfg, err := config.LoadLookup(lookup)
 	if err != nil {
 		return nil, nil, fmt.Errorf("configuration:\n  %s", strings.ReplaceAll(err.Error(), "\n", "\n  "))
 	}
-	return cfg, newLogger(e.stderr, cfg.Log), nil
+	e.logLevel = new(slog.LevelVar)
+	e.logLevel.Set(cfg.Log.Level)
+	return cfg, newLogger(e.stderr, cfg.Log, e.logLevel), nil
 }
 
 // openDB opens the configured database, creating the data directory of the embedded default.
@@ -80,6 +87,8 @@ type app struct {
 	keys     *scalelite.APIKeyService // built on first use by apiKeys()
 	history  *loadhistory.Recorder    // built on first use by loadHistory()
 	closers  []func()                 // run in reverse order by close
+	// onReload apply the settings that can change while serving (SIGHUP; see reload.go).
+	onReload []func(*config.Config)
 }
 
 // openApp connects to everything the roles share. Close it when done.
@@ -147,6 +156,7 @@ func (a *app) apiKeys() *scalelite.APIKeyService {
 	if a.keys == nil {
 		a.keys = scalelite.NewAPIKeyService(a.store, a.store, a.cfg.Admin.APIKey)
 		a.keys.Logger = a.logger.With("component", "api-keys")
+		a.onReload = append(a.onReload, func(c *config.Config) { a.keys.SetAdminKey(c.Admin.APIKey) })
 	}
 	return a.keys
 }

@@ -106,6 +106,9 @@ func TestAPIKeyCommands(t *testing.T) {
 // waits for the background last-use write, so api-keys list shows it afterwards.
 func TestServeRecordsAPIKeyUse(t *testing.T) {
 	env := sqliteEnv(t)
+	if _, stderr, err := runCmd(t, env, "migrate", "up"); err != nil {
+		t.Fatalf("migrate up: %v\n%s", err, stderr)
+	}
 	out, stderr, err := runCmd(t, env, "api-keys", "create", "--scope", "readonly", "--name", "console", "--json")
 	if err != nil {
 		t.Fatalf("api-keys create: %v\n%s", err, stderr)

@@ -42,8 +42,15 @@ func (e *env) openOps(ctx context.Context) (*ops, error) {
 	}
 	// Operator commands print their own results; only warnings and errors are logged.
 	logger := newLogger(e.stderr, config.Log{Level: max(cfg.Log.Level, slog.LevelWarn), Format: cfg.Log.Format})
+	if err := requireDatabase(cfg.Database); err != nil {
+		return nil, err
+	}
 	a, err := openApp(ctx, cfg, logger)
 	if err != nil {
+		return nil, err
+	}
+	if err := requireSchema(ctx, a, cfg.Database); err != nil {
+		a.close()
 		return nil, err
 	}
 	if err := a.migrate(ctx); err != nil {

@@ -154,8 +154,13 @@ func operatorScenario(t *testing.T, c *cliEnv, dsn string) {
 		t.Fatalf("servers add: %+v", r)
 	}
 	id0 := strings.TrimSpace(strings.TrimPrefix(r.stdout, "OK\nid: "))
+	// Without --load-multiplier the multiplier is 1.0, without a warning.
 	var added serverJSON
-	if err := json.Unmarshal([]byte(c.ok("servers", "add", s1.URL(), s1.Secret(), "--json")), &added); err != nil {
+	r = c.run("", "servers", "add", s1.URL(), s1.Secret(), "--json")
+	if r.code != 0 || r.stderr != "" {
+		t.Fatalf("servers add without a multiplier: %+v", r)
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &added); err != nil {
 		t.Fatal(err)
 	}
 	id1 := added.ID

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -90,8 +91,12 @@ func importRecordings(ctx context.Context, o *ops, _ *cli.Command, args []string
 		Notifier: syncNotifier{notifier, func(err error) { fmt.Fprintf(o.e.stderr, "WARNING: recording-ready callback: %v\n", err) }},
 	})
 	var failed int
-	for _, path := range args {
-		if err := im.ImportFile(ctx, path); err != nil {
+	bar := o.e.progress()
+	for i, path := range args {
+		bar.show("[%d/%d] importing %s", i+1, len(args), filepath.Base(path))
+		err := im.ImportFile(ctx, path)
+		bar.done()
+		if err != nil {
 			failed++
 			fmt.Fprintf(o.e.stderr, "%s: %v\n", path, err)
 			continue

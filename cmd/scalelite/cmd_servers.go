@@ -158,8 +158,8 @@ func listServers(ctx context.Context, o *ops, cmd *cli.Command, _ []string) erro
 	return nil
 }
 
-// parseAddMultiplier reads servers add's multiplier: empty or unparsable is 0, which Add turns
-// into 1.0 with a warning (as Scalelite).
+// parseAddMultiplier reads servers add's --load-multiplier: empty or unparsable is 0, which Add
+// turns into 1.0 with a warning (as Scalelite). Without the flag the multiplier is 1.0, silently.
 func parseAddMultiplier(v string) float64 {
 	m, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 	if err != nil {
@@ -169,7 +169,10 @@ func parseAddMultiplier(v string) float64 {
 }
 
 func addServer(ctx context.Context, o *ops, cmd *cli.Command, args []string) error {
-	in := scalelite.NewServer{URL: args[0], Secret: args[1], LoadMultiplier: parseAddMultiplier(cmd.String("load-multiplier")), Tag: cmd.String("tag")}
+	in := scalelite.NewServer{URL: args[0], Secret: args[1], LoadMultiplier: 1, Tag: cmd.String("tag")}
+	if cmd.IsSet("load-multiplier") { // only a multiplier given and bad is worth a warning
+		in.LoadMultiplier = parseAddMultiplier(cmd.String("load-multiplier"))
+	}
 	if raw := cmd.String("load-multiplier"); cmd.IsSet("load-multiplier") && parseAddMultiplier(raw) == 0 && strings.TrimSpace(raw) != "0" {
 		fmt.Fprintf(o.e.stderr, "WARNING! Load-multiplier %q is not a number\n", raw)
 	}

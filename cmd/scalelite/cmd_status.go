@@ -96,7 +96,10 @@ func pollRound(ctx context.Context, o *ops, cmd *cli.Command, _ []string) error 
 	if err != nil {
 		return err
 	}
+	bar := o.e.progress()
+	bar.show("polling every server (each answers within %s)...", o.cfg.BBB.ConnectTimeout+o.cfg.BBB.ResponseTimeout)
 	res, err := p.Round(ctx)
+	bar.done()
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ func commands(e *env) []*cli.Command {
 		demoCommand(e),
 		migrateCommand(e),
 		bbbsimCommand(e),
-		versionCommand(e),
+		versionCommand(e), livenessCommand(e), configCommand(e),
 		apiKeysCommand(e),
 		serversCommand(e), statusCommand(e), pollCommand(e), meetingsCommand(e), tenantsCommand(e), tenantSettingsCommand(e),
 		recordingsCommand(e),

@@ -6,6 +6,7 @@ import (
 
 	"github.com/scalelite-go/scalelite/adminapi"
 	"github.com/scalelite-go/scalelite/graph"
+	"github.com/scalelite-go/scalelite/internal/config"
 	"github.com/scalelite-go/scalelite/internal/serversync"
 	"github.com/scalelite-go/scalelite/poller"
 	"github.com/scalelite-go/scalelite/server"
@@ -53,6 +54,7 @@ func (a *app) controlPlaneMounts() ([]server.Mount, error) {
 		Algorithms:          algorithms(cfg.BBB),
 		MultitenancyEnabled: cfg.API.MultitenancyEnabled,
 	}, adminapi.Deps{Servers: svc.servers, Tenants: svc.tenants, Store: a.store, Logger: a.logger})
+	a.onReload = append(a.onReload, func(c *config.Config) { admin.SetSecrets(c.API.Secrets) })
 
 	return []server.Mount{
 		{Path: "/graphql", Methods: []string{http.MethodGet, http.MethodPost}, Handler: graph.NewHandler(resolver, graph.HandlerOptions{})},

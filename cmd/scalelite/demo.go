@@ -21,10 +21,11 @@ func demoCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "demo",
 		Usage: "run the balancer in front of simulated BigBlueButton servers",
-		Description: `Starts simulated BBB servers on 127.0.0.1, registers and enables them, and runs every
-role of the balancer on SQLite with in-process events, then prints the API URL, the secret and
-ready-to-use signed example URLs. Stop it with Ctrl-C. The environment is ignored except
-LOG_LEVEL, LOG_FORMAT and ADMIN_API_KEY (an admin key for /graphql).`,
+		Description: `Starts simulated BBB servers on 127.0.0.1, 127.0.0.2, ... (distinct host names), registers and
+enables them, and runs every role of the balancer on SQLite with in-process events, then prints
+the API URL, the secret, ready-to-use signed example URLs and the web console's URL with an admin
+API key to sign in with. Stop it with Ctrl-C. The environment is ignored except LOG_LEVEL,
+LOG_FORMAT and ADMIN_API_KEY (the console's and GraphQL's admin key; a random one by default).`,
 		Flags: []cli.Flag{
 			&cli.IntFlag{Name: "port", Value: 3000, Usage: "port of the API on 127.0.0.1 (0 picks a free one)"},
 			&cli.IntFlag{Name: "servers", Value: 3, Usage: "number of simulated BBB servers"},
@@ -65,7 +66,11 @@ func (e *env) demo(ctx context.Context, port, n int, dataDir string) error {
 		return err
 	}
 	secret := randomHex(20)
-	cfg, logger, err := e.loadConfig(lookupOf(demoEnv(e.getenv, dataDir, port, secret)))
+	adminKey := e.getenv("ADMIN_API_KEY")
+	if adminKey == "" {
+		adminKey = "demo-" + randomHex(16)
+	}
+	cfg, logger, err := e.loadConfig(lookupOf(demoEnv(e.getenv, dataDir, port, secret, adminKey)))
 	if err != nil {
 		return err
 	}
@@ -75,7 +80,7 @@ func (e *env) demo(ctx context.Context, port, n int, dataDir string) error {
 		}
 	}
 
-	sim, err := bbbsim.Start(ctx, n, bbbsim.Options{})
+	sim, err := startDemoServers(ctx, n)
 	if err != nil {
 		return fmt.Errorf("start simulated BBB servers: %w", err)
 	}
@@ -120,10 +125,10 @@ func (e *env) demo(ctx context.Context, port, n int, dataDir string) error {
 	fmt.Fprintf(w, "  Create a meeting:   %s\n", signedURL(api, "create", create, secret))
 	fmt.Fprintf(w, "  Join as moderator:  %s\n", signedURL(api, "join", join, secret))
 	fmt.Fprintf(w, "  List meetings:      %s\n", signedURL(api, "getMeetings", nil, secret))
-	fmt.Fprintf(w, "  Health and metrics: %s/readyz  %s/metrics\n", base, base)
-	if cfg.Admin.APIKey != "" {
-		fmt.Fprintf(w, "  GraphQL:            %s/graphql (Authorization: Bearer $ADMIN_API_KEY)\n", base)
-	}
+	fmt.Fprintf(w, "  Health and metrics: %s/readyz  %s/metrics\n\n", base, base)
+	fmt.Fprintf(w, "Web console: %s/admin/\n", base)
+	fmt.Fprintf(w, "  Admin API key:      %s   (paste it on the sign-in page)\n", adminKey)
+	fmt.Fprintf(w, "  GraphQL:            %s/graphql (Authorization: Bearer <admin API key>)\n", base)
 	fmt.Fprintln(w)
 	return in.run(ctx)
 }
@@ -138,9 +143,9 @@ func signedURL(api, action string, p scalelite.Params, secret string) string {
 	return api + "/" + action + "?" + q + "checksum=" + sum
 }
 
-// demoEnv is the demo's configuration: its own values, the caller's LOG_LEVEL, LOG_FORMAT and
-// ADMIN_API_KEY, and the defaults for everything else.
-func demoEnv(getenv func(string) string, dataDir string, port int, secret string) func(string) string {
+// demoEnv is the demo's configuration: its own values, the caller's LOG_LEVEL and LOG_FORMAT,
+// and the defaults for everything else.
+func demoEnv(getenv func(string) string, dataDir string, port int, secret, adminKey string) func(string) string {
 	vals := map[string]string{
 		"SCALELITE_DATA_DIR":      dataDir,
 		"DATABASE_URL":            "sqlite:" + filepath.Join(dataDir, "scalelite.db"),
@@ -154,7 +159,7 @@ func demoEnv(getenv func(string) string, dataDir string, port int, secret string
 		"RECORDING_UNPUBLISH_DIR": filepath.Join(dataDir, "unpublished"),
 		"LOG_LEVEL":               getenv("LOG_LEVEL"),
 		"LOG_FORMAT":              getenv("LOG_FORMAT"),
-		"ADMIN_API_KEY":           getenv("ADMIN_API_KEY"),
+		"ADMIN_API_KEY":           adminKey,
 	}
 	return func(k string) string { return vals[k] }
 }
@@ -163,4 +168,18 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// startDemoServers starts the simulated servers on 127.0.0.1, 127.0.0.2, ... so that the status
+// table and the console tell them apart by host name; where only 127.0.0.1 is a loopback
+// address (macOS), they share it and differ by port.
+func startDemoServers(ctx context.Context, n int) (*bbbsim.Sim, error) {
+	hosts := make([]string, n)
+	for i := range hosts {
+		hosts[i] = fmt.Sprintf("127.0.0.%d", i+1)
+	}
+	if sim, err := bbbsim.Start(ctx, n, bbbsim.Options{Hosts: hosts}); err == nil {
+		return sim, nil
+	}
+	return bbbsim.Start(ctx, n, bbbsim.Options{})
 }

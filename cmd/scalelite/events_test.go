@@ -306,4 +306,3 @@ func (e *eventsEnv) graphql(query string) {
 		e.t.Fatalf("graphql %s: %d %s", query, resp.StatusCode, b)
 	}
 }
-

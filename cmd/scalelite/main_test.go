@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -169,6 +170,10 @@ func TestHelp(t *testing.T) {
 		{[]string{"migrate", "up", "--help"}, "apply every pending migration"},
 		{[]string{"version", "--help"}, "print the version"},
 		{[]string{"bbbsim", "--help"}, "--servers N"},
+		{[]string{"liveness", "--help"}, "--ready"},
+		{[]string{"config", "check", "--help"}, "--connect"},
+		{[]string{"completion", "--help"}, "bash"},
+		{[]string{"--help"}, "--env-file"},
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
@@ -241,7 +246,14 @@ func testMigrate(t *testing.T, env map[string]string) {
 		}
 		return m[1]
 	}
-	if v := step("migrate", "version"); v != "0" {
+	if strings.HasPrefix(env["DATABASE_URL"], "sqlite:") {
+		// Only migrate up creates a database; version and down say it is missing.
+		for _, sub := range []string{"version", "down"} {
+			if _, stderr, err := runCmd(t, env, "migrate", sub); err == nil || !strings.Contains(stderr, "no database at") {
+				t.Errorf("migrate %s on a missing SQLite file: %v\n%s", sub, err, stderr)
+			}
+		}
+	} else if v := step("migrate", "version"); v != "0" {
 		t.Errorf("fresh database at version %s, want 0", v)
 	}
 	latest := step("migrate", "up")
@@ -385,7 +397,7 @@ func TestAutoMigrateOff(t *testing.T) {
 }
 
 func TestDemo(t *testing.T) {
-	s := start(t, map[string]string{"LOG_LEVEL": "warn", "ADMIN_API_KEY": "demo-admin-key-0123456789", "DATABASE_URL": "mysql://ignored"},
+	s := start(t, map[string]string{"LOG_LEVEL": "warn", "DATABASE_URL": "mysql://ignored"},
 		"demo", "--port", "0", "--servers", "2")
 	create := s.stdout.wait(t, regexp.MustCompile(`Create a meeting:\s+(\S+)`), s.done)[1]
 	join := s.stdout.wait(t, regexp.MustCompile(`Join as moderator:\s+(\S+)`), s.done)[1]
@@ -403,9 +415,15 @@ func TestDemo(t *testing.T) {
 		t.Errorf("demo join URL: %d to %q, want a 302 to a simulated server", resp.StatusCode, loc)
 	}
 	graphql := s.stdout.wait(t, regexp.MustCompile(`GraphQL:\s+(\S+)`), s.done)[1]
-	req, _ := http.NewRequest(http.MethodPost, graphql, strings.NewReader(`{"query":"{ servers { id online state } }"}`))
+	// The console's URL and a ready admin key (random, as ADMIN_API_KEY is not set).
+	console := s.stdout.wait(t, regexp.MustCompile(`Web console: (\S+)`), s.done)[1]
+	key := s.stdout.wait(t, regexp.MustCompile(`Admin API key:\s+(\S+)`), s.done)[1]
+	if status, body := httpGet(t, console); status != 200 || !strings.Contains(body, "<html") || !strings.HasSuffix(console, "/admin/") {
+		t.Errorf("console %s: %d %.80q", console, status, body)
+	}
+	req, _ := http.NewRequest(http.MethodPost, graphql, strings.NewReader(`{"query":"{ servers { id online state } clusterStatus { servers { hostname } } }"}`))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer demo-admin-key-0123456789")
+	req.Header.Set("Authorization", "Bearer "+key)
 	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -414,6 +432,10 @@ func TestDemo(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || strings.Count(string(b), `"online":true`) != 2 || strings.Count(string(b), `"state":"ENABLED"`)+strings.Count(string(b), `"state":"enabled"`) != 2 {
 		t.Errorf("demo servers over GraphQL: %d %s; want 2 enabled and online", resp.StatusCode, b)
+	}
+	// The simulated servers have distinct host names (Linux: 127.0.0.1 and 127.0.0.2).
+	if runtime.GOOS == "linux" && (!strings.Contains(string(b), `"hostname":"127.0.0.1"`) || !strings.Contains(string(b), `"hostname":"127.0.0.2"`)) {
+		t.Errorf("demo servers' host names: %s", b)
 	}
 	if err := s.stop(t); err != nil && !errors.Is(err, context.Canceled) {
 		t.Errorf("demo ended with %v", err)

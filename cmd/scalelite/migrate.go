@@ -8,6 +8,7 @@ import (
 )
 
 func migrateCommand(e *env) *cli.Command {
+	// Only up creates a database that does not exist yet.
 	sub := func(name, usage string, act func(ctx context.Context, a *migrator) error) *cli.Command {
 		return &cli.Command{
 			Name:  name,
@@ -16,7 +17,7 @@ func migrateCommand(e *env) *cli.Command {
 				if cmd.Args().Present() {
 					return usagef("migrate %s takes no arguments", name)
 				}
-				m, err := e.openMigrator(ctx)
+				m, err := e.openMigrator(ctx, name == "up")
 				if err != nil {
 					return err
 				}
@@ -83,10 +84,15 @@ type migrationDB interface {
 	Dialect() string
 }
 
-func (e *env) openMigrator(ctx context.Context) (*migrator, error) {
+func (e *env) openMigrator(ctx context.Context, create bool) (*migrator, error) {
 	cfg, logger, err := e.loadConfig(e.lookupEnv)
 	if err != nil {
 		return nil, err
+	}
+	if !create {
+		if err := requireDatabase(cfg.Database); err != nil {
+			return nil, err
+		}
 	}
 	store, err := openDB(ctx, cfg.Database, logger)
 	if err != nil {

@@ -112,6 +112,9 @@ func recordingsConfig(c config.Recordings) recordings.Config {
 type role struct {
 	name string
 	run  func(ctx context.Context) error
+	// stopsAtOnce jobs (the lease holders: poller, importer) stop as soon as shutdown begins,
+	// so a standby takes their lease over at once; the others stop after HTTP has drained.
+	stopsAtOnce bool
 }
 
 // newPoller builds the poller role.
@@ -156,6 +159,7 @@ func (a *app) recordings() *recordingsKit {
 	k.notifier = recordings.NewNotifier(recordings.NotifierConfig{
 		Secrets: a.cfg.API.Secrets, Algorithms: a.cfg.BBB.ChecksumAlgorithms,
 	}, a.store, nil, a.logger)
+	a.onReload = append(a.onReload, func(c *config.Config) { k.notifier.SetSecrets(c.API.Secrets) })
 	a.recs = k
 	return k
 }
@@ -169,8 +173,9 @@ func (a *app) newImporter() []role {
 	k := a.recordings()
 	im := recordings.NewImporter(recordingsConfig(a.cfg.Recordings), recordings.ImporterDeps{
 		Store: a.store, Files: k.files, Locker: a.locker, Publisher: a.pub, Notifier: k.notifier, Logger: a.logger,
+		Registerer: a.registry,
 	})
-	return []role{{name: "importer", run: im.Run}, {name: "recording-ready callbacks", run: k.notifier.Run}}
+	return []role{{name: "importer", run: im.Run, stopsAtOnce: true}, {name: "recording-ready callbacks", run: k.notifier.Run}}
 }
 
 // api is the api role: the HTTP handler and its background jobs.
@@ -194,6 +199,7 @@ func (a *app) newAPI() (*api, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bbb api: %w", err)
 	}
+	a.onReload = append(a.onReload, func(c *config.Config) { facade.SetSecrets(c.API.Secrets) })
 	deps := server.Deps{
 		Logger:   a.logger,
 		Registry: a.registry,

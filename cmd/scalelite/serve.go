@@ -25,7 +25,9 @@ func serveCommand(e *env) *cli.Command {
   poller    polls the BBB servers (one active per cluster)
   importer  imports recordings from RECORDING_SPOOL_DIR (one active per cluster)
 Pending database migrations are applied on start (AUTO_MIGRATE=false turns that off).
-Configuration comes from environment variables; see docs/configuration.md.`,
+Configuration comes from environment variables, over SCALELITE_ENV_FILE; see
+docs/configuration.md. SIGHUP (systemctl reload) reads it again and applies LOG_LEVEL,
+LOADBALANCER_SECRET, LOADBALANCER_SECRETS and ADMIN_API_KEY without a restart.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "roles", Usage: "comma-separated roles to run (default: SCALELITE_ROLES, or api,poller,importer)"},
 		},
@@ -55,6 +57,10 @@ Configuration comes from environment variables; see docs/configuration.md.`,
 			} else {
 				fmt.Fprintf(e.stdout, "scalelite %s running %s\n", buildVersion(), roles)
 			}
+			if in.metrics != nil {
+				fmt.Fprintf(e.stdout, "metrics and health on %s\n", listenerURL(in.metrics))
+			}
+			e.reloadOnHangup(ctx, in)
 			return in.run(ctx)
 		},
 	}
@@ -66,6 +72,7 @@ type instance struct {
 	roles   config.Roles
 	logger  *slog.Logger
 	ln      net.Listener // nil without the api role
+	metrics net.Listener // METRICS_BIND's listener, nil when unset
 	api     *api
 	poller  *poller.Poller
 	jobs    []role
@@ -88,6 +95,7 @@ func startInstance(ctx context.Context, cfg *config.Config, roles config.Roles, 
 	if err := a.migrate(ctx); err != nil {
 		return nil, err
 	}
+	a.registry.MustRegister(server.NewReadinessCollector(a.checks(), logger))
 	if !cfg.Recordings.Disabled && (roles.Has(config.RoleImporter) || roles.Has(config.RoleAPI)) {
 		makeRecordingDirs(cfg.Recordings, logger)
 	}
@@ -95,7 +103,7 @@ func startInstance(ctx context.Context, cfg *config.Config, roles config.Roles, 
 		if in.poller, err = a.newPoller(); err != nil {
 			return nil, err
 		}
-		in.jobs = append(in.jobs, role{name: "poller", run: in.poller.Run})
+		in.jobs = append(in.jobs, role{name: "poller", run: in.poller.Run, stopsAtOnce: true})
 	}
 	if roles.Has(config.RoleImporter) {
 		if jobs := a.newImporter(); jobs != nil {
@@ -113,13 +121,19 @@ func startInstance(ctx context.Context, cfg *config.Config, roles config.Roles, 
 			return nil, fmt.Errorf("listen on %s (BIND/PORT): %w", cfg.HTTP.Addr, err)
 		}
 	}
+	if err := in.listenMetrics(); err != nil {
+		return nil, err
+	}
 	return in, nil
 }
 
 // baseURL is the URL the api role answers on, with a loopback host when listening on all
 // interfaces.
-func (in *instance) baseURL() string {
-	addr := in.ln.Addr().(*net.TCPAddr)
+func (in *instance) baseURL() string { return listenerURL(in.ln) }
+
+// listenerURL is the http URL of ln, with a loopback host when listening on all interfaces.
+func listenerURL(ln net.Listener) string {
+	addr := ln.Addr().(*net.TCPAddr)
 	host := addr.IP.String()
 	if addr.IP.IsUnspecified() {
 		host = "127.0.0.1"
@@ -127,22 +141,33 @@ func (in *instance) baseURL() string {
 	return "http://" + net.JoinHostPort(host, fmt.Sprint(addr.Port))
 }
 
-// run serves until ctx ends or a role fails, then shuts down in order: HTTP first (in-flight
-// requests finish), then the background roles, then (close) the API keys' last-use writes still
-// running, then the stores.
+// run serves until ctx ends or a role fails, then shuts down in order: the poller and importer
+// stop at once (their leases pass to a standby instance at once; an import in progress gets its
+// grace period) while HTTP drains (in-flight requests finish), then the other background jobs,
+// then (close) the API keys' last-use writes still running, then the stores.
 func (in *instance) run(ctx context.Context) error {
 	defer in.close()
 	stopCtx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
 	rolesCtx, stopRoles := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopRoles()
+	leaseCtx, stopLeases := context.WithCancel(rolesCtx)
+	defer stopLeases()
+	go func() {
+		<-stopCtx.Done()
+		stopLeases()
+	}()
 
 	var wg sync.WaitGroup
 	for _, r := range in.jobs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := r.run(rolesCtx); err != nil && rolesCtx.Err() == nil {
+			jobCtx := rolesCtx
+			if r.stopsAtOnce {
+				jobCtx = leaseCtx
+			}
+			if err := r.run(jobCtx); err != nil && jobCtx.Err() == nil {
 				stop(fmt.Errorf("%s: %w", r.name, err))
 			}
 		}()
@@ -168,10 +193,12 @@ func (in *instance) run(ctx context.Context) error {
 
 // close releases everything in reverse order of creation, the stores last.
 func (in *instance) close() {
-	if in.ln != nil {
-		in.ln.Close()
-		in.ln = nil
+	for _, ln := range []net.Listener{in.ln, in.metrics} {
+		if ln != nil {
+			ln.Close()
+		}
 	}
+	in.ln, in.metrics = nil, nil
 	for i := len(in.closers) - 1; i >= 0; i-- {
 		in.closers[i]()
 	}

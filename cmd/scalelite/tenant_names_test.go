@@ -12,6 +12,7 @@ func TestTenantNamesCommands(t *testing.T) {
 	bin := scaleliteBinary(t)
 	eachDSN(t, func(t *testing.T, dsn string) {
 		c := &cliEnv{t: t, bin: bin, env: []string{"DATABASE_URL=" + dsn, "HOME=" + t.TempDir(), "MULTITENANCY_ENABLED=true"}}
+		c.ok("migrate", "up")
 		m := regexp.MustCompile(`New Tenant id: (\S+)`).FindStringSubmatch(c.ok("tenants", "add", "SHA1-tenant", "sec1"))
 		if m == nil {
 			t.Fatal("tenants add gave no id")

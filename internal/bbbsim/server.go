@@ -108,7 +108,7 @@ func (s *Server) trackConn(c net.Conn, state http.ConnState) {
 // URL returns the API URL, http://127.0.0.1:PORT/bigbluebutton/api.
 func (s *Server) URL() string { return "http://" + s.addr + "/bigbluebutton/api" }
 
-// Addr returns 127.0.0.1:PORT.
+// Addr returns HOST:PORT (127.0.0.1:PORT unless Options.Hosts says otherwise).
 func (s *Server) Addr() string { return s.addr }
 
 // Secret returns the server's shared secret.

@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"net"
+	"strconv"
 	"time"
 )
 
@@ -12,8 +14,12 @@ import (
 type Options struct {
 	// Secrets[i] is the secret of server i; missing or "" entries get a random 40-hex secret.
 	Secrets []string
-	// Ports[i] is the port of server i on 127.0.0.1; missing or 0 entries get a free port.
+	// Ports[i] is the port of server i; missing or 0 entries get a free port.
 	Ports []int
+	// Hosts[i] is the address server i listens on, e.g. 127.0.0.2 so that servers have
+	// distinct host names (Linux routes all of 127.0.0.0/8 to the loopback); missing or ""
+	// entries listen on 127.0.0.1.
+	Hosts []string
 	// BBBVersion is the bbbVersion of the API root document (default "3.0.19").
 	BBBVersion string
 	// Now is the clock for createTime and call times (default time.Now).
@@ -44,7 +50,10 @@ func Start(ctx context.Context, n int, opts Options) (*Sim, error) {
 	}
 	sim := &Sim{}
 	for i := range n {
-		secret, port := "", 0
+		secret, port, host := "", 0, "127.0.0.1"
+		if i < len(opts.Hosts) && opts.Hosts[i] != "" {
+			host = opts.Hosts[i]
+		}
 		if i < len(opts.Secrets) {
 			secret = opts.Secrets[i]
 		}
@@ -54,7 +63,7 @@ func Start(ctx context.Context, n int, opts Options) (*Sim, error) {
 		if secret == "" {
 			secret = randomHex(20)
 		}
-		srv, err := newServer(fmt.Sprintf("127.0.0.1:%d", port), secret, opts)
+		srv, err := newServer(net.JoinHostPort(host, strconv.Itoa(port)), secret, opts)
 		if err != nil {
 			sim.Close()
 			return nil, fmt.Errorf("bbbsim: start server %d: %w", i+1, err)

@@ -43,6 +43,9 @@ type HTTP struct {
 	URLHost string
 	// AllowSubdomains is true when multitenancy is on: every subdomain of URLHost is allowed.
 	AllowSubdomains bool
+	// MetricsAddr (METRICS_BIND) is the host:port of the metrics and health listener every role
+	// can open (/metrics, /healthz, /readyz); "" opens none.
+	MetricsAddr string
 }
 
 // Log configures the process logger.
@@ -178,10 +181,24 @@ type Admin struct {
 // Load reads the configuration through getenv (os.Getenv in production). It reports every bad
 // variable at once, each error naming its variable.
 func Load(getenv func(string) string) (*Config, error) {
-	return load(&reader{getenv: getenv})
+	_, c, err := Inspect(getenv)
+	return c, err
 }
 
-func load(r *reader) (*Config, error) {
+// Inspect is Load that also returns every variable it read, in order, with its value and
+// default ('scalelite config check').
+func Inspect(getenv func(string) string) ([]Variable, *Config, error) {
+	return inspect(newReader(getenv, nil))
+}
+
+// InspectLookup is Inspect with a lookup that tells an empty variable from an unset one
+// (os.LookupEnv): the few variables where Scalelite gives "set but empty" a meaning
+// (FSAPI_PASSWORD) read it.
+func InspectLookup(lookup func(string) (string, bool)) ([]Variable, *Config, error) {
+	return inspect(newReader(func(name string) string { v, _ := lookup(name); return v }, lookup))
+}
+
+func inspect(r *reader) ([]Variable, *Config, error) {
 	c := &Config{}
 	c.Roles = r.roles("SCALELITE_ROLES", "api,poller,importer")
 	c.Log = Log{Level: r.logLevel("LOG_LEVEL", slog.LevelInfo), Format: r.oneOf("LOG_FORMAT", "text", "text", "json")}
@@ -193,11 +210,13 @@ func load(r *reader) (*Config, error) {
 		TrustedProxies:  r.proxies("TRUSTED_PROXIES"),
 		URLHost:         urlHost,
 		AllowSubdomains: multitenancy,
+		MetricsAddr:     r.hostPort("METRICS_BIND"),
 	}
 
 	dataDir := r.str("SCALELITE_DATA_DIR", "./data")
 	c.Database = Database{DataDir: dataDir, AutoMigrate: r.boolean("AUTO_MIGRATE", true)}
-	if dsn := r.str("DATABASE_URL", ""); dsn == "" {
+	r.def("DATABASE_URL", "sqlite:"+filepath.Join(dataDir, "scalelite.db"))
+	if dsn := r.getenv("DATABASE_URL"); dsn == "" {
 		c.Database.URL = "sqlite:" + filepath.Join(dataDir, "scalelite.db")
 		c.Database.IsDefault = true
 	} else {
@@ -278,9 +297,9 @@ func load(r *reader) (*Config, error) {
 	}
 
 	if err := errors.Join(r.errs...); err != nil {
-		return nil, err
+		return r.vars, nil, err
 	}
-	return c, nil
+	return r.vars, c, nil
 }
 
 // ValidateFor checks the settings the given roles cannot run without. Load has already checked

@@ -53,5 +53,6 @@ func (r *reader) lookup(name string) (string, bool) {
 // LoadLookup is Load with a lookup that tells an empty variable from an unset one (os.LookupEnv):
 // the few variables where Scalelite gives "set but empty" a meaning (FSAPI_PASSWORD) read it.
 func LoadLookup(lookup func(string) (string, bool)) (*Config, error) {
-	return load(&reader{getenv: func(name string) string { v, _ := lookup(name); return v }, lookupEnv: lookup})
+	_, c, err := InspectLookup(lookup)
+	return c, err
 }

@@ -17,6 +17,29 @@ type reader struct {
 	getenv    func(string) string
 	lookupEnv func(string) (string, bool) // nil: empty counts as unset everywhere
 	errs      []error
+	vars      []Variable     // every variable read, in order (config check)
+	index     map[string]int // name -> position in vars
+}
+
+// newReader records every variable getenv is asked for; lookup (may be nil) tells an empty
+// variable from an unset one.
+func newReader(getenv func(string) string, lookup func(string) (string, bool)) *reader {
+	r := &reader{index: map[string]int{}, lookupEnv: lookup}
+	r.getenv = func(name string) string {
+		v := getenv(name)
+		if _, ok := r.index[name]; !ok {
+			r.index[name] = len(r.vars)
+			r.vars = append(r.vars, Variable{Name: name, Value: v})
+		}
+		return v
+	}
+	return r
+}
+
+// def records what applies when the variable is unset.
+func (r *reader) def(name string, value any) {
+	r.getenv(name)
+	r.vars[r.index[name]].Default = fmt.Sprint(value)
 }
 
 func (r *reader) fail(name, format string, args ...any) {
@@ -24,6 +47,7 @@ func (r *reader) fail(name, format string, args ...any) {
 }
 
 func (r *reader) str(name, def string) string {
+	r.def(name, def)
 	if v := r.getenv(name); v != "" {
 		return v
 	}
@@ -35,6 +59,7 @@ func (r *reader) trimmed(name string) string { return strings.TrimSpace(r.getenv
 
 // boolean accepts true or false in any case, as Scalelite compares them.
 func (r *reader) boolean(name string, def bool) bool {
+	r.def(name, def)
 	v := r.trimmed(name)
 	switch {
 	case v == "":
@@ -49,6 +74,7 @@ func (r *reader) boolean(name string, def bool) bool {
 }
 
 func (r *reader) integer(name string, def, min int) int {
+	r.def(name, def)
 	v := r.trimmed(name)
 	if v == "" {
 		return def
@@ -67,6 +93,7 @@ func (r *reader) integer(name string, def, min int) int {
 
 // number reads a non-negative decimal number (Scalelite reads these with to_f).
 func (r *reader) number(name string, def float64, positive bool) float64 {
+	r.def(name, strconv.FormatFloat(def, 'f', -1, 64))
 	v := r.trimmed(name)
 	if v == "" {
 		return def
@@ -104,6 +131,7 @@ func (r *reader) positiveMinutes(name string, def float64) time.Duration {
 }
 
 func (r *reader) oneOf(name, def string, allowed ...string) string {
+	r.def(name, def)
 	v := strings.ToLower(r.trimmed(name))
 	if v == "" {
 		return def
@@ -118,6 +146,7 @@ func (r *reader) oneOf(name, def string, allowed ...string) string {
 }
 
 func (r *reader) logLevel(name string, def slog.Level) slog.Level {
+	r.def(name, strings.ToLower(def.String()))
 	switch v := strings.ToLower(r.trimmed(name)); v {
 	case "":
 		return def
@@ -138,6 +167,8 @@ func (r *reader) logLevel(name string, def slog.Level) slog.Level {
 // listenAddr combines BIND (a host, host:port or Puma's tcp://host:port) with PORT.
 func (r *reader) listenAddr(bindName, portName string, defPort int) string {
 	port := strconv.Itoa(defPort)
+	r.def(bindName, "all interfaces")
+	r.def(portName, port)
 	if v := r.trimmed(portName); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 || n > 65535 {
@@ -172,10 +203,28 @@ func (r *reader) listenAddr(bindName, portName string, defPort int) string {
 	return net.JoinHostPort(host, port)
 }
 
+// hostPort reads an optional listen address: host:port, :port or a bare port ("" when unset).
+func (r *reader) hostPort(name string) string {
+	v := r.trimmed(name)
+	if v == "" {
+		return ""
+	}
+	if _, err := strconv.Atoi(v); err == nil {
+		v = ":" + v
+	}
+	host, p, err := net.SplitHostPort(v)
+	if n, perr := strconv.Atoi(p); err != nil || perr != nil || n < 0 || n > 65535 {
+		r.fail(name, "%q is not host:port, :port or a port", v)
+		return ""
+	}
+	return net.JoinHostPort(host, p)
+}
+
 // defaultTrustedProxies are Rails' defaults: loopback and private networks.
 var defaultTrustedProxies = []string{"127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"}
 
 func (r *reader) proxies(name string) []string {
+	r.def(name, strings.Join(defaultTrustedProxies, ","))
 	v := r.trimmed(name)
 	switch {
 	case v == "":

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -102,8 +103,10 @@ const RecordingTenantKey = "tenant-id"
 type APIKeyService struct {
 	Keys    APIKeyStore
 	Tenants TenantStore // resolves tenant:NAME scopes; nil rejects tenant scopes
-	// AdminKey is ADMIN_API_KEY: when non-empty it is accepted as an admin key.
+	// AdminKey is ADMIN_API_KEY: when non-empty it is accepted as an admin key. Change it while
+	// serving with SetAdminKey only.
 	AdminKey string
+	adminKey atomic.Pointer[string] // set by SetAdminKey, then wins over AdminKey
 	Now      func() time.Time
 	// TouchEvery is how often, at most, a key's last use is written (0: DefaultTouchEvery).
 	TouchEvery time.Duration
@@ -117,6 +120,9 @@ type APIKeyService struct {
 func NewAPIKeyService(keys APIKeyStore, tenants TenantStore, adminKey string) *APIKeyService {
 	return &APIKeyService{Keys: keys, Tenants: tenants, AdminKey: adminKey, Now: time.Now}
 }
+
+// SetAdminKey replaces ADMIN_API_KEY while serving (a configuration reload); "" accepts none.
+func (s *APIKeyService) SetAdminKey(key string) { s.adminKey.Store(&key) }
 
 // HashAPIKey returns the stored form of a key: hex SHA-256.
 func HashAPIKey(key string) string {
@@ -219,7 +225,11 @@ func (s *APIKeyService) Authenticate(ctx context.Context, key string) (*Principa
 		return nil, Errorf(EUNAUTHORIZED, "An API key is required")
 	}
 	hash := HashAPIKey(key)
-	if s.AdminKey != "" && subtle.ConstantTimeCompare([]byte(hash), []byte(HashAPIKey(s.AdminKey))) == 1 {
+	admin := s.AdminKey
+	if p := s.adminKey.Load(); p != nil {
+		admin = *p
+	}
+	if admin != "" && subtle.ConstantTimeCompare([]byte(hash), []byte(HashAPIKey(admin))) == 1 {
 		return &Principal{Name: ActorAdminAPIKey, Scope: ScopeAdmin}, nil
 	}
 	k, err := s.Keys.APIKeyByHash(ctx, hash)

@@ -52,7 +52,8 @@ type DB struct {
 }
 
 // Open connects to the database named by dsn: "postgres://..." or "postgresql://..." for
-// PostgreSQL, "sqlite:PATH" for SQLite (the file is created when missing). It does not migrate.
+// PostgreSQL, "sqlite:PATH" for SQLite (the file is created when missing). It does not migrate;
+// it refuses a database holding Scalelite's Rails schema (see checkSchema).
 func Open(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -74,6 +75,10 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s database: %w", db.dialect, err)
+	}
+	if err := db.checkSchema(ctx); err != nil {
+		db.Close()
+		return nil, err
 	}
 	return db, nil
 }

@@ -651,7 +651,6 @@ func checkThroughAPI(t *testing.T, src *scaleliteDeployment, env map[string]stri
 	}
 }
 
-
 // signedFor reports whether loc starts with prefix and carries a checksum of its query made
 // with secret (any algorithm).
 func signedFor(loc, prefix, secret string) bool {

@@ -46,6 +46,7 @@ type DB struct {
 	logger  *slog.Logger
 
 	placements *placementQueue // group commit of placements (place_batch.go)
+	imported   importGrowth    // rows imported since the last ANALYZE (import.go)
 
 	// Now is the clock used for CreatedAt/UpdatedAt and similar stamps. Open sets time.Now.
 	Now func() time.Time

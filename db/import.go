@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -80,7 +81,43 @@ func (db *DB) ImportRecordings(ctx context.Context, add, replace []*scalelite.Re
 		}
 		return insertChildren(ctx, tx, append(add[:len(add):len(add)], replace...), ids)
 	})
-	return translate(err, "import", "recordings")
+	if err != nil {
+		return translate(err, "import", "recordings")
+	}
+	db.analyzeIfGrown(ctx, len(add))
+	return nil
+}
+
+// importGrowth counts the recordings imported since the last ANALYZE.
+type importGrowth struct {
+	mu          sync.Mutex
+	added, base int
+}
+
+// analyzeIfGrown runs ANALYZE on PostgreSQL whenever the recordings imported since the last one
+// reach the number imported before it (at least importChunk), so about log2(n) times for n:
+// a bulk import into a new database otherwise leaves the planner with an empty table's
+// estimates (sequential scans, and JIT compiling every getRecordings) until autovacuum catches
+// up.
+func (db *DB) analyzeIfGrown(ctx context.Context, added int) {
+	if db.dialect != Postgres || added == 0 {
+		return
+	}
+	g := &db.imported
+	g.mu.Lock()
+	g.added += added
+	due := g.added >= max(importChunk, g.base)
+	if due {
+		g.base += g.added
+		g.added = 0
+	}
+	g.mu.Unlock()
+	if !due {
+		return
+	}
+	if _, err := db.rw.ExecContext(ctx, "ANALYZE recordings, metadata, playback_formats, thumbnails"); err != nil {
+		db.logger.WarnContext(ctx, "analyze after import", "error", err)
+	}
 }
 
 func importRow(r *scalelite.Recording, now time.Time) *recordingRow {

@@ -180,10 +180,13 @@ FROM playback_formats WHERE recording_id BETWEEN ? AND ? ORDER BY recording_id, 
 		URL      string `bun:"url"`
 		Sequence int    `bun:"sequence"`
 	}
-	err = s.tx.NewRaw(`SELECT t.playback_format_id, coalesce(t.width, 0) AS width, coalesce(t.height, 0) AS height,
-	coalesce(t.alt, '') AS alt, coalesce(t.url, '') AS url, coalesce(t.sequence, 0) AS sequence
-FROM thumbnails AS t JOIN playback_formats AS pf ON pf.id = t.playback_format_id
-WHERE pf.recording_id BETWEEN ? AND ? ORDER BY t.playback_format_id, t.sequence, t.id`, lo, hi).Scan(ctx, &thumbs)
+	fids := make([]int64, len(formats))
+	for i, f := range formats {
+		fids[i] = f.ID
+	}
+	err = s.tx.NewRaw(`SELECT playback_format_id, coalesce(width, 0) AS width, coalesce(height, 0) AS height,
+	coalesce(alt, '') AS alt, coalesce(url, '') AS url, coalesce(sequence, 0) AS sequence
+FROM thumbnails WHERE playback_format_id IN (?) ORDER BY playback_format_id, sequence, id`, bun.In(fids)).Scan(ctx, &thumbs)
 	if err != nil {
 		return nil, fmt.Errorf("read Scalelite's thumbnails: %w", err)
 	}

@@ -127,10 +127,10 @@ func writeImportSummary(w io.Writer, sum *scaleliteimport.Summary) {
 	if sum.DryRun {
 		fmt.Fprintln(w, "Dry run: nothing was written. A real run would do this:")
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "KIND\tFOUND\tIMPORTED\tUNCHANGED\tOVERWRITTEN\tCONFLICTS\tSKIPPED\t")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "KIND\tFOUND\tIMPORTED\tUNCHANGED\tOVERWRITTEN\tCONFLICTS\tSKIPPED")
 	for _, c := range sum.Kinds {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t\n", c.Kind, c.Found, c.Imported, c.Unchanged, c.Overwritten, c.Conflicts, c.Skipped)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\n", c.Kind, c.Found, c.Imported, c.Unchanged, c.Overwritten, c.Conflicts, c.Skipped)
 	}
 	tw.Flush()
 	for _, c := range sum.Kinds {

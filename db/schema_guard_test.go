@@ -2,16 +2,11 @@ package db_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
-	"github.com/uptrace/bun/driver/sqliteshim"
 
 	"github.com/scalelite-go/scalelite/db"
 	"github.com/scalelite-go/scalelite/db/dbtest"
@@ -21,30 +16,6 @@ import (
 func eachDSN(t *testing.T, fn func(t *testing.T, dsn string)) {
 	t.Run("sqlite", func(t *testing.T) { fn(t, "sqlite:"+filepath.Join(t.TempDir(), "g.db")) })
 	t.Run("postgres", func(t *testing.T) { fn(t, dbtest.PostgresDSN(t)) })
-}
-
-// rawExec runs statements on the database of dsn without our Open (and its checks).
-func rawExec(t *testing.T, dsn string, stmts ...string) {
-	t.Helper()
-	var sqldb *sql.DB
-	if path, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
-		var err error
-		if sqldb, err = sql.Open(sqliteshim.ShimName, path); err != nil {
-			t.Fatal(err)
-		}
-	} else {
-		cfg, err := pgx.ParseConfig(dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sqldb = stdlib.OpenDB(*cfg)
-	}
-	defer sqldb.Close()
-	for _, s := range stmts {
-		if _, err := sqldb.Exec(s); err != nil {
-			t.Fatalf("%s: %v", s, err)
-		}
-	}
 }
 
 func TestOpenRefusesScaleliteSchema(t *testing.T) {
@@ -60,7 +31,7 @@ func TestOpenRefusesScaleliteSchema(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			eachDSN(t, func(t *testing.T, dsn string) {
-				rawExec(t, dsn, stmts...)
+				dbtest.Exec(t, dsn, stmts...)
 				_, err := db.Open(context.Background(), dsn, slog.New(slog.DiscardHandler))
 				if !errors.Is(err, db.ErrScaleliteSchema) {
 					t.Fatalf("Open on Scalelite's schema: %v, want ErrScaleliteSchema", err)
@@ -82,23 +53,16 @@ func TestOpenMovesLegacyBookkeeping(t *testing.T) {
 	t.Parallel()
 	eachDSN(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
-		store, err := db.Open(ctx, dsn, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := store.Migrate(ctx, "up"); err != nil {
-			t.Fatal(err)
-		}
-		latest, _ := db.LatestMigration(store.Dialect())
+		store, latest := openMigrated(t, dsn)
 		store.Close()
 		// A database migrated by an earlier release: golang-migrate's default table name.
 		stmts := []string{"ALTER TABLE " + db.MigrationsTable + " RENAME TO schema_migrations"}
 		if !strings.HasPrefix(dsn, "sqlite:") {
 			stmts = append(stmts, "ALTER INDEX "+db.MigrationsTable+"_pkey RENAME TO schema_migrations_pkey")
 		}
-		rawExec(t, dsn, stmts...)
+		dbtest.Exec(t, dsn, stmts...)
 
-		store, err = db.Open(ctx, dsn, slog.New(slog.DiscardHandler))
+		store, err := db.Open(ctx, dsn, slog.New(slog.DiscardHandler))
 		if err != nil {
 			t.Fatalf("Open on an earlier release's database: %v", err)
 		}
@@ -114,7 +78,7 @@ func TestOpenMovesLegacyBookkeeping(t *testing.T) {
 			t.Errorf("tables after the move: %v", tables)
 		}
 		// Rails could now create its own schema_migrations beside ours (no name left behind).
-		rawExec(t, dsn, "CREATE TABLE schema_migrations (version varchar NOT NULL PRIMARY KEY)")
+		dbtest.Exec(t, dsn, "CREATE TABLE schema_migrations (version varchar NOT NULL PRIMARY KEY)")
 	})
 }
 
@@ -122,17 +86,10 @@ func TestMigrateRefusesNewerSchema(t *testing.T) {
 	t.Parallel()
 	eachDSN(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
-		store, err := db.Open(ctx, dsn, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
+		store, latest := openMigrated(t, dsn)
 		defer store.Close()
-		if err := store.Migrate(ctx, "up"); err != nil {
-			t.Fatal(err)
-		}
-		latest, _ := db.LatestMigration(store.Dialect())
 		// What a newer release leaves behind.
-		rawExec(t, dsn, "UPDATE "+db.MigrationsTable+" SET version = version + 1")
+		dbtest.Exec(t, dsn, "UPDATE "+db.MigrationsTable+" SET version = version + 1")
 		for _, dir := range []string{"up", "down"} {
 			var tooNew *db.SchemaTooNewError
 			if err := store.Migrate(ctx, dir); !errors.As(err, &tooNew) || tooNew.Version != latest+1 || tooNew.Latest != latest {
@@ -143,6 +100,21 @@ func TestMigrateRefusesNewerSchema(t *testing.T) {
 			t.Errorf("version left at %d (%v), want %d", v, err, latest+1)
 		}
 	})
+}
+
+// openMigrated opens dsn and migrates it up; it returns the store and its latest version.
+func openMigrated(t *testing.T, dsn string) (*db.DB, uint) {
+	t.Helper()
+	ctx := context.Background()
+	store, err := db.Open(ctx, dsn, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Migrate(ctx, "up"); err != nil {
+		t.Fatal(err)
+	}
+	latest, _ := db.LatestMigration(store.Dialect())
+	return store, latest
 }
 
 func contains(list []string, s string) bool {

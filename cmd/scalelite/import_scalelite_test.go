@@ -40,7 +40,7 @@ const scaleliteRecordings = 1200
 func newScaleliteDeployment(t *testing.T) *scaleliteDeployment {
 	t.Helper()
 	d := &scaleliteDeployment{dsn: dbtest.PostgresDSN(t), redisURL: testRedisURL(t), ns: redisNamespace()}
-	sqlExec(t, d.dsn, append(slices.Clone(scalelitetest.ScaleliteSchema), scalelitetest.ScaleliteRecordings(scaleliteRecordings)...)...)
+	dbtest.Exec(t, d.dsn, append(slices.Clone(scalelitetest.ScaleliteSchema), scalelitetest.ScaleliteRecordings(scaleliteRecordings)...)...)
 	cfg, err := pgx.ParseConfig(d.dsn)
 	if err != nil {
 		t.Fatal(err)

@@ -1,15 +1,10 @@
 package main
 
 import (
-	"database/sql"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
-	"github.com/uptrace/bun/driver/sqliteshim"
 
 	"github.com/scalelite-go/scalelite/db"
 	"github.com/scalelite-go/scalelite/db/dbtest"
@@ -28,30 +23,6 @@ func eachDatabaseEnv(t *testing.T, fn func(t *testing.T, env map[string]string))
 		env["DATABASE_URL"] = dbtest.PostgresDSN(t)
 		fn(t, env)
 	})
-}
-
-// sqlExec runs statements on the database of DATABASE_URL, bypassing our checks.
-func sqlExec(t *testing.T, dsn string, stmts ...string) {
-	t.Helper()
-	var sqldb *sql.DB
-	if path, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
-		var err error
-		if sqldb, err = sql.Open(sqliteshim.ShimName, path); err != nil {
-			t.Fatal(err)
-		}
-	} else {
-		cfg, err := pgx.ParseConfig(dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sqldb = stdlib.OpenDB(*cfg)
-	}
-	defer sqldb.Close()
-	for _, s := range stmts {
-		if _, err := sqldb.Exec(s); err != nil {
-			t.Fatalf("%s: %v", s, err)
-		}
-	}
 }
 
 // mustFail runs the command and checks it fails with every want in its error and stderr.
@@ -105,7 +76,7 @@ func TestSchemaVersionChecks(t *testing.T) {
 
 		// Newer schema (what a newer release leaves): refused by every command, and by
 		// migrate itself, naming the rollback.
-		sqlExec(t, env["DATABASE_URL"], "UPDATE "+db.MigrationsTable+" SET version = version + 1")
+		dbtest.Exec(t, env["DATABASE_URL"], "UPDATE "+db.MigrationsTable+" SET version = version + 1")
 		for _, args := range [][]string{{"status"}, {"serve"}, {"migrate", "up"}, {"migrate", "down"}} {
 			mustFail(t, env, args, "newer than this binary knows", "'scalelite migrate down'", "run the newer release")
 			mustFail(t, off, args, "newer than this binary knows")
@@ -120,7 +91,7 @@ func TestSchemaVersionChecks(t *testing.T) {
 // never a SQL error.
 func TestScaleliteDatabaseRefused(t *testing.T) {
 	eachDatabaseEnv(t, func(t *testing.T, env map[string]string) {
-		sqlExec(t, env["DATABASE_URL"],
+		dbtest.Exec(t, env["DATABASE_URL"],
 			"CREATE TABLE schema_migrations (version varchar NOT NULL PRIMARY KEY)",
 			"CREATE TABLE ar_internal_metadata (key varchar NOT NULL PRIMARY KEY, value varchar)",
 			"CREATE TABLE recordings (id bigint PRIMARY KEY, record_id varchar, meeting_id varchar)")

@@ -128,6 +128,24 @@ func (r *run) write(fn func() error) error {
 	return fn()
 }
 
+// apply counts and writes one item: when ours exists (exists), it is unchanged, overwritten or
+// a conflict (see outcome); otherwise it is created, a conflict when the store says so. It
+// reports whether the item is ours afterwards as Scalelite has it.
+func (r *run) apply(c *Counts, id string, exists bool, diff func() []string, overwrite, create func() error) (bool, error) {
+	if exists {
+		return r.outcome(c, id, diff(), overwrite)
+	}
+	if err := r.write(create); err != nil {
+		if scalelite.ErrorCode(err) != scalelite.ECONFLICT {
+			return false, err
+		}
+		c.conflict(id, scalelite.ErrorMessage(err))
+		return false, nil
+	}
+	c.Imported++
+	return true, nil
+}
+
 // outcome counts one item that exists on both sides: unchanged, overwritten (write is run) or a
 // conflict. It reports whether the item is ours afterwards as Scalelite has it.
 func (r *run) outcome(c *Counts, id string, diff []string, write func() error) (bool, error) {

@@ -147,32 +147,22 @@ func (r *run) importServers(ctx context.Context) error {
 			c.conflict(id, "its URL "+srv.URL+" is already ours as server "+other.ID)
 			continue
 		}
-		if cur := byID[id]; cur != nil {
-			ok, err := r.outcome(c, id, serverDiff(cur, srv), func() error {
-				_, err := r.t.UpdateServer(ctx, id, scalelite.ServerUpdate{URL: &srv.URL, Secret: &srv.Secret, Tag: &srv.Tag,
-					State: &srv.State, LoadMultiplier: &srv.LoadMultiplier})
-				return err
-			})
-			if err != nil {
-				return err
-			}
-			if ok {
-				r.servers[id] = true
+		cur := byID[id]
+		ok, err := r.apply(c, id, cur != nil, func() []string { return serverDiff(cur, srv) }, func() error {
+			_, err := r.t.UpdateServer(ctx, id, scalelite.ServerUpdate{URL: &srv.URL, Secret: &srv.Secret, Tag: &srv.Tag,
+				State: &srv.State, LoadMultiplier: &srv.LoadMultiplier})
+			return err
+		}, func() error { return r.t.CreateServer(ctx, srv) })
+		if err != nil {
+			return err
+		}
+		if ok {
+			r.servers[id] = true
+			if cur != nil {
 				delete(byURL, cur.URL)
-				byURL[srv.URL] = srv
 			}
-			continue
+			byID[id], byURL[srv.URL] = srv, srv
 		}
-		if err := r.write(func() error { return r.t.CreateServer(ctx, srv) }); err != nil {
-			if scalelite.ErrorCode(err) != scalelite.ECONFLICT {
-				return err
-			}
-			c.conflict(id, scalelite.ErrorMessage(err))
-			continue
-		}
-		c.Imported++
-		r.servers[id] = true
-		byID[id], byURL[srv.URL] = srv, srv
 	}
 	return nil
 }
@@ -277,31 +267,21 @@ func (r *run) importTenants(ctx context.Context) error {
 			c.conflict(id, fmt.Sprintf("its name %q is already ours as tenant %s", t.Name, other.ID))
 			continue
 		}
-		if cur := byID[id]; cur != nil {
-			ok, err := r.outcome(c, id, tenantDiff(cur, t), func() error {
-				_, err := r.t.UpdateTenant(ctx, id, tenantUpdate(t))
-				return err
-			})
-			if err != nil {
-				return err
-			}
-			if ok {
-				r.tenants[id] = true
+		cur := byID[id]
+		ok, err := r.apply(c, id, cur != nil, func() []string { return tenantDiff(cur, t) }, func() error {
+			_, err := r.t.UpdateTenant(ctx, id, tenantUpdate(t))
+			return err
+		}, func() error { return r.t.CreateTenant(ctx, t) })
+		if err != nil {
+			return err
+		}
+		if ok {
+			r.tenants[id] = true
+			if cur != nil {
 				delete(byName, cur.Name)
-				byName[t.Name] = t
 			}
-			continue
+			byID[id], byName[t.Name] = t, t
 		}
-		if err := r.write(func() error { return r.t.CreateTenant(ctx, t) }); err != nil {
-			if scalelite.ErrorCode(err) != scalelite.ECONFLICT {
-				return err
-			}
-			c.conflict(id, scalelite.ErrorMessage(err))
-			continue
-		}
-		c.Imported++
-		r.tenants[id] = true
-		byID[id], byName[t.Name] = t, t
 	}
 	return nil
 }
@@ -349,35 +329,28 @@ func (r *run) importTenantSettings(ctx context.Context) error {
 				c.conflict(id, fmt.Sprintf("tenant %s already sets %s (setting %s)", tid, s.Param, other.ID))
 				continue
 			}
-			if cur := byID[id]; cur != nil {
-				var diff []string
+			cur := byID[id]
+			diff := func() []string {
 				if *cur != *s {
-					diff = append(diff, "tenant, param, value or override")
+					return []string{"tenant, param, value or override"}
 				}
-				ok, err := r.outcome(c, id, diff, func() error {
-					if err := r.t.DeleteTenantSetting(ctx, id); err != nil {
-						return err
-					}
-					return r.t.CreateTenantSetting(ctx, s)
-				})
-				if err != nil {
+				return nil
+			}
+			ok, err := r.apply(c, id, cur != nil, diff, func() error {
+				if err := r.t.DeleteTenantSetting(ctx, id); err != nil {
 					return err
 				}
-				if ok {
+				return r.t.CreateTenantSetting(ctx, s)
+			}, func() error { return r.t.CreateTenantSetting(ctx, s) })
+			if err != nil {
+				return err
+			}
+			if ok {
+				if cur != nil {
 					delete(byParam, cur.TenantID+"\x00"+cur.Param)
-					byParam[key] = s
 				}
-				continue
+				byID[id], byParam[key] = s, s
 			}
-			if err := r.write(func() error { return r.t.CreateTenantSetting(ctx, s) }); err != nil {
-				if scalelite.ErrorCode(err) != scalelite.ECONFLICT {
-					return err
-				}
-				c.conflict(id, scalelite.ErrorMessage(err))
-				continue
-			}
-			c.Imported++
-			byID[id], byParam[key] = s, s
 		}
 	}
 	return nil
@@ -426,21 +399,14 @@ func (r *run) importMeetings(ctx context.Context) error {
 			continue
 		}
 		cur := byID[id]
-		if cur != nil {
-			if _, err := r.outcome(c, id, meetingDiff(cur, m), func() error { return r.t.ImportMeeting(ctx, m, true) }); err != nil {
-				return err
-			}
-			continue
+		ok, err := r.apply(c, id, cur != nil, func() []string { return meetingDiff(cur, m) },
+			func() error { return r.t.ImportMeeting(ctx, m, true) }, func() error { return r.t.ImportMeeting(ctx, m, false) })
+		if err != nil {
+			return err
 		}
-		if err := r.write(func() error { return r.t.ImportMeeting(ctx, m, false) }); err != nil {
-			if scalelite.ErrorCode(err) != scalelite.ECONFLICT {
-				return err
-			}
-			c.conflict(id, scalelite.ErrorMessage(err))
-			continue
+		if ok {
+			byID[id], byBridge[m.VoiceBridge] = m, m
 		}
-		c.Imported++
-		byID[id], byBridge[m.VoiceBridge] = m, m
 	}
 	return nil
 }

@@ -68,9 +68,13 @@ WHERE table_schema = current_schema() AND table_name = 'recordings'`).Scan(ctx, 
 			return nil, scalelite.Errorf(scalelite.EINVALID, "%s does not hold Scalelite's recordings table (no column %s)", redactDSN(dsn), c)
 		}
 	}
-	err = s.tx.NewRaw("SELECT to_regclass('callback_data') IS NOT NULL").Scan(ctx, &s.hasCallbacks)
+	var ours bool
+	err = s.tx.NewRaw("SELECT to_regclass('callback_data') IS NOT NULL, to_regclass('"+MigrationsTable+"') IS NOT NULL").Scan(ctx, &s.hasCallbacks, &ours)
 	if err != nil {
 		return nil, fmt.Errorf("read Scalelite's schema: %w", err)
+	}
+	if ours {
+		return nil, scalelite.Errorf(scalelite.EINVALID, "%s is a database of this balancer, not Scalelite's: give --database Scalelite's DATABASE_URL", redactDSN(dsn))
 	}
 	return s, nil
 }

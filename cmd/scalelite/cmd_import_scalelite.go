@@ -53,7 +53,7 @@ Recording files stay where they are (RECORDING_PUBLISH_DIR, RECORDING_UNPUBLISH_
 	}
 }
 
-func importScalelite(ctx context.Context, o *ops, cmd *cli.Command, _ []string) (err error) {
+func importScalelite(ctx context.Context, o *ops, cmd *cli.Command, _ []string) error {
 	target, ok := o.app.store.(scaleliteimport.Target)
 	if !ok {
 		return fmt.Errorf("this store cannot import")

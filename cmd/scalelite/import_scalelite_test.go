@@ -201,6 +201,10 @@ func TestImportScalelite(t *testing.T) {
 		}
 		t.Errorf("Scalelite's database changed")
 	}
+	// Our own database given as Scalelite's: refused.
+	ours := sqliteEnv(t)
+	ours["DATABASE_URL"] = dbtest.PostgresDSN(t)
+	mustFail(t, ours, []string{"import-scalelite", "--database", ours["DATABASE_URL"]}, "is a database of this balancer, not Scalelite's")
 	// Scalelite's own database under DATABASE_URL: a clear message, nothing created in it.
 	mustFail(t, map[string]string{"DATABASE_URL": src.dsn, "LOADBALANCER_SECRET": "x"}, []string{"status"}, "holds Scalelite's own schema", "scalelite import-scalelite")
 	if after := src.pgSnapshot(t); !maps.Equal(after, pgBefore) {

@@ -27,13 +27,12 @@ func (h *Handler) getRecordings(c *gin.Context, req *apiRequest) {
 		return
 	}
 	f := scalelite.RecordingFilter{RecordIDPrefixes: recordIDs, MeetingIDs: meetingIDs, TenantID: req.TenantID(),
-		States: []string{scalelite.RecordingPublished, scalelite.RecordingUnpublished}}
+		States: scalelite.ListedRecordingStates()}
 	if state, ok := req.Params.Get("state"); ok {
 		states := splitList(state)
 		switch {
 		case slices.Contains(states, "any"):
-			f.States = []string{scalelite.RecordingProcessing, scalelite.RecordingProcessed,
-				scalelite.RecordingPublished, scalelite.RecordingUnpublished, scalelite.RecordingDeleted}
+			f.States = scalelite.AllRecordingStates()
 		case len(states) > 0:
 			f.States = states
 		}

@@ -49,13 +49,15 @@ type DB struct {
 	// applyHook, set only by tests (export_test.go), runs in the placement transaction before
 	// each request is applied: it can park the worker or panic as a request would.
 	applyHook func(meetingID string)
+	imported  importGrowth // rows imported since the last ANALYZE (import.go)
 
 	// Now is the clock used for CreatedAt/UpdatedAt and similar stamps. Open sets time.Now.
 	Now func() time.Time
 }
 
 // Open connects to the database named by dsn: "postgres://..." or "postgresql://..." for
-// PostgreSQL, "sqlite:PATH" for SQLite (the file is created when missing). It does not migrate.
+// PostgreSQL, "sqlite:PATH" for SQLite (the file is created when missing). It does not migrate;
+// it refuses a database holding Scalelite's Rails schema (see checkSchema).
 func Open(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -77,6 +79,10 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s database: %w", db.dialect, err)
+	}
+	if err := db.checkSchema(ctx); err != nil {
+		db.Close()
+		return nil, err
 	}
 	return db, nil
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -30,6 +31,8 @@ type meetingRow struct {
 	CreatedAt   time.Time  `bun:"created_at"`
 	UpdatedAt   time.Time  `bun:"updated_at"`
 	EndedAt     *time.Time `bun:"ended_at"`
+
+	Participants int `bun:"participants"`
 }
 
 func meetingToRow(m *scalelite.Meeting) *meetingRow {
@@ -39,6 +42,7 @@ func meetingToRow(m *scalelite.Meeting) *meetingRow {
 		CreateQuery: m.CreateQuery, CreateBody: m.CreateBody, Placement: m.Placement,
 		Reservation: m.Reservation, MissedPolls: m.MissedPolls,
 		CreatedAt: utc(m.CreatedAt), UpdatedAt: utc(m.UpdatedAt), EndedAt: utcPtr(m.EndedAt),
+		Participants: m.Participants,
 	}
 }
 
@@ -49,6 +53,7 @@ func (r *meetingRow) domain() *scalelite.Meeting {
 		CreateQuery: r.CreateQuery, CreateBody: r.CreateBody, Placement: r.Placement,
 		Reservation: r.Reservation, MissedPolls: r.MissedPolls,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), EndedAt: utcPtr(r.EndedAt),
+		Participants: r.Participants,
 	}
 	if len(m.CreateBody) == 0 {
 		m.CreateBody = nil
@@ -92,7 +97,10 @@ func applyMeetingFilter(q *bun.SelectQuery, f scalelite.MeetingFilter) *bun.Sele
 	if f.TenantID != nil {
 		q.Where("tenant_id = ?", *f.TenantID)
 	}
-	if !f.IncludeEnded {
+	switch {
+	case f.ActiveSince != nil:
+		q.Where("(ended_at IS NULL OR ended_at >= ?)", utc(*f.ActiveSince))
+	case !f.IncludeEnded:
 		q.Where("ended_at IS NULL")
 	}
 	return q
@@ -164,6 +172,35 @@ func (db *DB) EndServerMeetings(ctx context.Context, serverID string, at time.Ti
 		return nil, translate(err, "end meetings of", "server "+quote(serverID))
 	}
 	return sortedMeetings(rows), nil
+}
+
+// SetParticipants records the users a poll listed for the server's running meetings in one
+// statement (a CASE over the MeetingIDs); other meetings are left alone.
+func (db *DB) SetParticipants(ctx context.Context, serverID string, participants map[string]int) error {
+	if len(participants) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(participants))
+	for id := range participants {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	var cases strings.Builder
+	args := make([]any, 0, 2*len(ids))
+	cases.WriteString("CASE meeting_id")
+	for _, id := range ids {
+		cases.WriteString(" WHEN ? THEN ?")
+		args = append(args, id, max(participants[id], 0))
+	}
+	cases.WriteString(" ELSE participants END")
+	_, err := db.rw.NewUpdate().Model((*meetingRow)(nil)).
+		Set("participants = "+cases.String(), args...).
+		Where("server_id = ? AND ended_at IS NULL AND meeting_id IN (?)", serverID, inList(ids)).
+		Exec(ctx)
+	if err != nil {
+		return translate(err, "record participants of", "server "+quote(serverID))
+	}
+	return nil
 }
 
 // Reconcile applies one successful poll of a server in one transaction: listed meetings get

@@ -22,7 +22,8 @@ import (
 var migrationFiles embed.FS
 
 // Migrate applies migrations: "up" applies every pending one, "down" reverts the last one.
-// Having nothing to do is not an error. On PostgreSQL an advisory lock lets only one process
+// Having nothing to do is not an error. A schema newer than this binary's migrations gives a
+// *SchemaTooNewError and is left alone. On PostgreSQL an advisory lock lets only one process
 // migrate at a time.
 func (db *DB) Migrate(ctx context.Context, direction string) error {
 	if direction != "up" && direction != "down" {
@@ -33,6 +34,9 @@ func (db *DB) Migrate(ctx context.Context, direction string) error {
 		return err
 	}
 	defer closeAll()
+	if err := db.checkKnown(m); err != nil {
+		return err
+	}
 	finished := make(chan struct{})
 	defer close(finished)
 	go func() {
@@ -58,6 +62,26 @@ func (db *DB) Migrate(ctx context.Context, direction string) error {
 		return fmt.Errorf("migrate %s %s: %w", db.dialect, direction, err)
 	}
 	return ctx.Err()
+}
+
+// checkKnown returns a *SchemaTooNewError when the applied version is newer than every embedded
+// migration (golang-migrate would only say it found no migration file for it).
+func (db *DB) checkKnown(m *migrate.Migrate) error {
+	v, _, err := m.Version()
+	if errors.Is(err, migrate.ErrNilVersion) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("migration version: %w", err)
+	}
+	latest, err := LatestMigration(db.dialect)
+	if err != nil {
+		return err
+	}
+	if v > latest {
+		return &SchemaTooNewError{Version: v, Latest: latest}
+	}
+	return nil
 }
 
 // MigrationVersion returns the applied schema version (0 when none) and whether the last
@@ -100,7 +124,7 @@ func (db *DB) migrator(ctx context.Context) (*migrate.Migrate, func(), error) {
 		}
 		sqldb = stdlib.OpenDB(*cfg)
 		if err = sqldb.PingContext(ctx); err == nil {
-			driver, err = migratepgx.WithInstance(sqldb, &migratepgx.Config{})
+			driver, err = migratepgx.WithInstance(sqldb, &migratepgx.Config{MigrationsTable: MigrationsTable})
 		}
 	case SQLite:
 		path, perr := sqlitePath(db.dsn)
@@ -111,7 +135,7 @@ func (db *DB) migrator(ctx context.Context) (*migrate.Migrate, func(), error) {
 			return nil, nil, fmt.Errorf("migrate: %w", err)
 		}
 		sqldb.SetMaxOpenConns(1)
-		driver, err = migratesqlite.WithInstance(sqldb, &migratesqlite.Config{})
+		driver, err = migratesqlite.WithInstance(sqldb, &migratesqlite.Config{MigrationsTable: MigrationsTable})
 	default:
 		return nil, nil, fmt.Errorf("migrate: unknown dialect %q", db.dialect)
 	}

@@ -203,12 +203,14 @@ func (p *placementTx) apply(ctx context.Context, i int, req scalelite.PlaceReque
 	if existing != nil {
 		moved := *existing
 		moved.ServerID, moved.Placement, moved.Reservation, moved.MissedPolls, moved.UpdatedAt = chosen.ID, placement, reservation, 0, now
+		moved.Participants = 0 // its new server has not been polled yet
 		var row meetingRow
 		q := p.tx.NewUpdate().Model(&row).Where("id = ?", existing.ID).
 			Set("server_id = ?", chosen.ID).
 			Set("placement = ?", placement).
 			Set("reservation = ?", reservation).
 			Set("missed_polls = 0").
+			Set("participants = 0").
 			Set("updated_at = ?", now)
 		moved.CreateQuery, moved.CreateBody = req.CreateParams(&moved, chosen)
 		q.Set("create_query = ?", moved.CreateQuery).Set("create_body = ?", moved.CreateBody)

@@ -21,6 +21,7 @@ import (
 	"github.com/scalelite-go/scalelite/graph/model"
 	"github.com/scalelite-go/scalelite/internal/bbb"
 	"github.com/scalelite-go/scalelite/internal/bbbsim"
+	"github.com/scalelite-go/scalelite/internal/loadhistory"
 	"github.com/scalelite-go/scalelite/internal/redisstore"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 	"github.com/scalelite-go/scalelite/internal/serversync"
@@ -104,6 +105,8 @@ func (e *env) newInstance(t *testing.T, store *db.DB) *instance {
 	dir := t.TempDir()
 	files := recordings.NewFiles(filepath.Join(dir, "published"), filepath.Join(dir, "unpublished"))
 	keys := scalelite.NewAPIKeyService(store, store, adminEnvKey)
+	history := loadhistory.NewRecorder(logger, nil) // fed from this instance's pub/sub, as in serve
+	go func() { _ = history.Run(e.ctx, ps) }()
 	meetings, err := scalelite.NewMeetingService(scalelite.MeetingPolicy{}, scalelite.MeetingServiceDeps{
 		Store: store, Backend: backend, Events: ps, Logger: logger,
 	})
@@ -121,6 +124,7 @@ func (e *env) newInstance(t *testing.T, store *db.DB) *instance {
 		APIKeyService:    keys,
 		Events:           ps,
 		Logger:           logger,
+		LoadHistory:      history,
 		DialIn:           model.DialInSettings{Path: "/fsapi", Authenticated: true, MaxDurationMinutes: 90, PinMinDigits: 5, PinMaxDigits: 10, VoiceBridgeLength: 9},
 	})
 	h := graph.NewHandler(r, graph.HandlerOptions{AllowedOrigins: []string{"console.example.com"}, KeepAlive: time.Second})

@@ -27,7 +27,7 @@ func TestGeneratedCodeIsFresh(t *testing.T) {
 	for _, f := range []string{"go.mod", "go.sum", "gqlgen.yml"} {
 		copyFile(t, filepath.Join(root, f), filepath.Join(tmp, f))
 	}
-	for _, dir := range []string{"graph", "internal/scalelite", "internal/serversync"} {
+	for _, dir := range []string{"graph", "internal/scalelite", "internal/serversync", "internal/loadhistory"} {
 		copyTree(t, filepath.Join(root, dir), filepath.Join(tmp, dir))
 	}
 

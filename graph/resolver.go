@@ -101,6 +101,10 @@ type Deps struct {
 	// DialIn is what the dialIn query reports.
 	DialIn model.DialInSettings
 	Logger *slog.Logger
+	// Capacity measures servers in clusterStatus; zero means scalelite.DefaultCapacityPolicy.
+	Capacity scalelite.CapacityPolicy
+	// LoadHistory answers loadHistory (UNAVAILABLE when nil).
+	LoadHistory LoadHistory
 }
 
 // Resolver is the root resolver. Resolvers translate between GraphQL and the domain; the rules
@@ -113,6 +117,9 @@ type Resolver struct {
 func New(d Deps) *Resolver {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Capacity.ServerLoad <= 0 {
+		d.Capacity = scalelite.DefaultCapacityPolicy()
 	}
 	return &Resolver{Deps: d}
 }

@@ -163,7 +163,7 @@ func (r *queryResolver) ClusterStatus(ctx context.Context) (*model.ClusterStatus
 	if err != nil {
 		return nil, err
 	}
-	return clusterStatus(servers), nil
+	return clusterStatus(servers, r.Capacity), nil
 }
 
 func (r *serverResolver) Secret(ctx context.Context, obj *scalelite.Server) (*string, error) {

@@ -18,12 +18,13 @@ type check interface {
 
 // defaultChecks are the checks of every poll, in order.
 var defaultChecks = []check{
-	healthCheck{},     // online and the consecutive success/failure counters (hysteresis)
-	statisticsCheck{}, // meetings, users, largest meeting, videos
-	loadCheck{},       // load, with the reservations of meetings still being created
-	drainCheck{},      // a cordoned server with no load is disabled
-	versionCheck{},    // the BBB version read from the API root
-	reconcileCheck{},  // our meetings the server no longer lists are ended
+	healthCheck{},       // online and the consecutive success/failure counters (hysteresis)
+	statisticsCheck{},   // meetings, users, largest meeting, videos
+	loadCheck{},         // load, with the reservations of meetings still being created
+	drainCheck{},        // a cordoned server with no load is disabled
+	versionCheck{},      // the BBB version read from the API root
+	participantsCheck{}, // users per meeting of ours (participants.go)
+	reconcileCheck{},    // our meetings the server no longer lists are ended
 }
 
 // healthCheck applies Scalelite's hysteresis to the poll's outcome.

@@ -10,10 +10,6 @@ import (
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
-// AllStates lists every recording state (the "any" of getRecordings, deleted included).
-var AllStates = []string{scalelite.RecordingProcessing, scalelite.RecordingProcessed,
-	scalelite.RecordingPublished, scalelite.RecordingUnpublished, scalelite.RecordingDeleted}
-
 // Messages of the recording API errors, as Scalelite words them.
 const (
 	MsgNotFound       = "We could not find recordings"
@@ -87,11 +83,10 @@ func (s *Service) match(ctx context.Context, tenantID string, ids, states []stri
 }
 
 // Publish publishes or unpublishes the listed recordings (exact ids, tenant-scoped, state
-// published or unpublished): files move between the trees, then the index records the change
+// published, unpublished or none): files move between the trees, then the index records the change
 // as made through the API (re-imports keep it). ENOTFOUND when nothing matches.
 func (s *Service) Publish(ctx context.Context, tenantID string, recordIDs []string, publish bool) error {
-	recs, err := s.match(ctx, tenantID, recordIDs,
-		[]string{scalelite.RecordingPublished, scalelite.RecordingUnpublished})
+	recs, err := s.match(ctx, tenantID, recordIDs, scalelite.ListedRecordingStates())
 	if err != nil {
 		return err
 	}
@@ -134,11 +129,11 @@ func (s *Service) publishOne(ctx context.Context, recordID string, publish bool)
 }
 
 // Update applies meta_* changes (non-empty upserts, empty deletes; keys lower-cased) and
-// protect to every listed recording. Like Scalelite, when the ids do not all match (unknown,
+// protect to every listed recording (any state). Like Scalelite, when the ids do not all match (unknown,
 // another tenant's, duplicates) nothing changes and updated is false. With a tenant, the
 // tenant-id key cannot be changed.
 func (s *Service) Update(ctx context.Context, tenantID string, recordIDs []string, meta map[string]string, protect *bool) (bool, error) {
-	recs, err := s.match(ctx, tenantID, recordIDs, AllStates)
+	recs, err := s.match(ctx, tenantID, recordIDs, scalelite.AllRecordingStates())
 	if err != nil {
 		return false, err
 	}
@@ -174,12 +169,12 @@ func (s *Service) Update(ctx context.Context, tenantID string, recordIDs []strin
 	return updated, nil
 }
 
-// Delete removes the listed recordings (exact ids, tenant-scoped, any state): both the
+// Delete removes the listed recordings (exact ids, tenant-scoped, any state, none included): both the
 // published and the unpublished copies and the uploaded text tracks are deleted, then the
 // index row is marked deleted (its metadata and formats removed). ENOTFOUND when nothing
 // matches.
 func (s *Service) Delete(ctx context.Context, tenantID string, recordIDs []string) error {
-	recs, err := s.match(ctx, tenantID, recordIDs, AllStates)
+	recs, err := s.match(ctx, tenantID, recordIDs, scalelite.AllRecordingStates())
 	if err != nil {
 		return err
 	}

@@ -17,12 +17,14 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/scalelite-go/scalelite/bbbfacade"
 	"github.com/scalelite-go/scalelite/db"
 	"github.com/scalelite-go/scalelite/db/dbtest"
 	"github.com/scalelite-go/scalelite/graph"
 	"github.com/scalelite-go/scalelite/internal/bbb"
 	"github.com/scalelite-go/scalelite/internal/bbbsim"
 	"github.com/scalelite-go/scalelite/internal/events"
+	"github.com/scalelite-go/scalelite/internal/loadhistory"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 	"github.com/scalelite-go/scalelite/internal/scalelitetest"
 	"github.com/scalelite-go/scalelite/internal/serversync"
@@ -46,12 +48,15 @@ func TestConsoleEndToEnd(t *testing.T) {
 	if shots == "" {
 		shots = t.TempDir()
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, filepath.Join("e2e", "console.mjs"))
 	cmd.Env = append(os.Environ(),
 		"BASE_URL="+h.url,
 		"API_KEY="+h.key,
+		"BBB_SECRET="+h.bbbSecret,
+		"SPARE_URL="+h.spare.URL(),
+		"SPARE_SECRET="+h.spare.Secret(),
 		"CHROMIUM_PATH="+chromium,
 		"SCREENSHOT_DIR="+shots,
 	)
@@ -68,6 +73,9 @@ func TestConsoleEndToEnd(t *testing.T) {
 	}
 	if s.State != scalelite.ServerCordoned {
 		t.Errorf("bbb-1 state = %s after the console cordoned it, want cordoned", s.State)
+	}
+	if _, err := h.store.Meeting(context.Background(), "e2e-api-meeting"); !scalelite.IsNotFound(err) {
+		t.Errorf("the meeting the console ended still runs: %v", err)
 	}
 }
 
@@ -99,25 +107,38 @@ func e2eTools(t *testing.T) (node, chromium string) {
 
 // balancer is the control plane under test.
 type balancer struct {
-	url   string
-	key   string
-	store *db.DB
+	url       string
+	key       string
+	bbbSecret string         // LOADBALANCER_SECRET of its BBB API
+	spare     *bbbsim.Server // a simulated server not in the pool yet
+	store     *db.DB
 }
 
-// startBalancer wires a control plane as cmd/scalelite does and keeps the simulated load moving:
-// every 500 ms the users of meeting e2e-room on bbb-1 change and the poller runs a round, which
-// publishes serverLoad events.
+// e2eCapacity makes a server full at a load of 100, so that a 120-user meeting overloads it.
+var e2eCapacity = scalelite.CapacityPolicy{ServerLoad: 100, MeetingUsers: 15}
+
+// startBalancer wires a control plane as cmd/scalelite does (BBB API, GraphQL, console, load
+// history) and keeps the simulated load moving: every 500 ms the users of meeting e2e-room on
+// bbb-1 change and the poller runs a round, which publishes serverLoad events.
+//
+// The pool: bbb-1, bbb-2 and bbb-3, enabled and online, full at a load of 100. e2e-room (users
+// changing) on bbb-1; e2e-seminar (12 users, tenant north) and e2e-lecture (120 users: bbb-2 is
+// over capacity) on bbb-2; south-class (8 users, tenant south) and e2e-workshop (4 users) on
+// bbb-3. Recordings
+// e2e-recording-1, north-recording-1 (north) and south-recording-1 (south). A fourth simulated
+// server (spare) is running but not in the pool.
 func startBalancer(t *testing.T) *balancer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	logger := slog.New(slog.DiscardHandler)
 	store := dbtest.SQLite(t)
 
-	sim, err := bbbsim.Start(ctx, 3, bbbsim.Options{})
+	sim, err := bbbsim.Start(ctx, 4, bbbsim.Options{})
 	if err != nil {
 		t.Fatalf("start bbbsim: %v", err)
 	}
 	broker := events.NewBroker(0)
+	history := loadhistory.NewRecorder(logger, nil)
 	timeouts := bbb.Timeouts{Connect: 2 * time.Second, Response: 5 * time.Second}
 	client := bbb.NewClient(bbb.SHA256, timeouts)
 	backend := bbb.NewBackend(client, timeouts)
@@ -129,6 +150,7 @@ func startBalancer(t *testing.T) *balancer {
 	dir := t.TempDir()
 	files := recordings.NewFiles(filepath.Join(dir, "published"), filepath.Join(dir, "unpublished"))
 	keys := scalelite.NewAPIKeyService(store, store, "")
+	tenants := scalelite.NewTenantService(store)
 	meetings, err := scalelite.NewMeetingService(scalelite.MeetingPolicy{}, scalelite.MeetingServiceDeps{
 		Store: store, Backend: backend, Events: broker, Logger: logger,
 	})
@@ -140,18 +162,28 @@ func startBalancer(t *testing.T) *balancer {
 		ServerService:    servers,
 		ServerSyncer:     &serversync.Syncer{Servers: servers},
 		Poller:           p,
-		TenantService:    scalelite.NewTenantService(store),
+		TenantService:    tenants,
 		MeetingService:   meetings,
 		RecordingService: recordings.NewService(recordings.ServiceDeps{Store: store, Files: files, Publisher: broker, Logger: logger}),
 		APIKeyService:    keys,
 		Events:           broker,
 		Logger:           logger,
+		Capacity:         e2eCapacity,
+		LoadHistory:      history,
 	})
+	const bbbSecret = "e2e-loadbalancer-secret-0123456789"
+	facade, err := bbbfacade.New(bbbfacade.Config{Secrets: []string{bbbSecret}},
+		bbbfacade.Deps{Store: store, Meetings: meetings, Logger: logger})
+	if err != nil {
+		t.Fatalf("bbb api: %v", err)
+	}
 
 	admin := webadmin.Handler()
 	handler, err := server.New(server.Config{}, server.Deps{
 		Logger:   logger,
 		Registry: prometheus.NewRegistry(),
+		BBBAPI:   facade.Register,
+		NoRoute:  bbbfacade.UnsupportedRequest,
 		Mounts: []server.Mount{
 			{Path: "/graphql", Methods: []string{http.MethodGet, http.MethodPost}, Handler: graph.NewHandler(resolver, graph.HandlerOptions{})},
 			{Path: "/admin", Handler: admin},
@@ -163,8 +195,22 @@ func startBalancer(t *testing.T) *balancer {
 	}
 	srv := httptest.NewServer(handler)
 
-	// The pool: three enabled servers, a meeting with users on bbb-1 and bbb-2, a recording.
-	for i, s := range sim.Servers() {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		_ = history.Run(ctx, broker)
+	}()
+	north, err := tenants.Add(ctx, "north", "north-secret-0123456789")
+	if err != nil {
+		t.Fatal(err)
+	}
+	south, err := tenants.Add(ctx, "south", "south-secret-0123456789")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	for i, s := range sim.Servers()[:3] {
 		id := fmt.Sprintf("bbb-%d", i+1)
 		if _, _, err := servers.Add(ctx, scalelite.NewServer{ID: id, URL: s.URL(), Secret: s.Secret(), State: scalelite.ServerEnabled}); err != nil {
 			t.Fatalf("add %s: %v", id, err)
@@ -173,10 +219,18 @@ func startBalancer(t *testing.T) *balancer {
 	if err := p.PollOnce(ctx); err != nil { // brings the servers online: placement needs that
 		t.Fatalf("first poll: %v", err)
 	}
-	startMeeting(t, ctx, store, client, sim.Servers()[0], "bbb-1", "e2e-room", "Physics 101", 7000)
-	startMeeting(t, ctx, store, client, sim.Servers()[1], "bbb-2", "e2e-seminar", "Seminar", 7100)
+	startMeeting(t, ctx, store, client, sim.Servers()[0], "bbb-1", "", "e2e-room", "Physics 101", 7000)
+	startMeeting(t, ctx, store, client, sim.Servers()[1], "bbb-2", north.ID, "e2e-seminar", "Seminar", 7100)
 	sim.Servers()[1].SetUsers("e2e-seminar", 12, 2, 4, 3)
-	addRecording(t, ctx, store, files, "e2e-recording-1", "e2e-room")
+	startMeeting(t, ctx, store, client, sim.Servers()[1], "bbb-2", "", "e2e-lecture", "Lecture hall", 7200)
+	sim.Servers()[1].SetUsers("e2e-lecture", 120, 2, 40, 1)
+	startMeeting(t, ctx, store, client, sim.Servers()[2], "bbb-3", south.ID, "south-class", "South class", 7300)
+	sim.Servers()[2].SetUsers("south-class", 8, 1, 2, 0)
+	startMeeting(t, ctx, store, client, sim.Servers()[2], "bbb-3", "", "e2e-workshop", "Workshop", 7400)
+	sim.Servers()[2].SetUsers("e2e-workshop", 4, 1, 1, 0)
+	addRecording(t, ctx, store, files, "e2e-recording-1", "e2e-room", "")
+	addRecording(t, ctx, store, files, "north-recording-1", "e2e-seminar", north.ID)
+	addRecording(t, ctx, store, files, "south-recording-1", "south-class", south.ID)
 	if err := p.PollOnce(ctx); err != nil {
 		t.Fatalf("second poll: %v", err)
 	}
@@ -185,7 +239,6 @@ func startBalancer(t *testing.T) *balancer {
 		t.Fatalf("create key: %v", err)
 	}
 
-	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -210,12 +263,12 @@ func startBalancer(t *testing.T) *balancer {
 		sim.Close()
 		broker.Close()
 	})
-	return &balancer{url: srv.URL, key: k.Key, store: store}
+	return &balancer{url: srv.URL, key: k.Key, bbbSecret: bbbSecret, spare: sim.Servers()[3], store: store}
 }
 
 // startMeeting creates a meeting on a simulated server and places it there in the store, as the
 // BBB API's create would.
-func startMeeting(t *testing.T, ctx context.Context, store *db.DB, client *bbb.Client, s *bbbsim.Server, serverID, meetingID, name string, bridge int) {
+func startMeeting(t *testing.T, ctx context.Context, store *db.DB, client *bbb.Client, s *bbbsim.Server, serverID, tenantID, meetingID, name string, bridge int) {
 	t.Helper()
 	params := scalelite.Params{{Key: "meetingID", Value: meetingID}, {Key: "name", Value: name},
 		{Key: "moderatorPW", Value: "mp"}, {Key: "attendeePW", Value: "ap"}, {Key: "voiceBridge", Value: strconv.Itoa(bridge)}}
@@ -223,7 +276,7 @@ func startMeeting(t *testing.T, ctx context.Context, store *db.DB, client *bbb.C
 		t.Fatalf("create %s on %s: %v", meetingID, serverID, err)
 	}
 	_, err := scalelitetest.PlaceOn(ctx, store, scalelite.PlaceRequest{
-		Meeting: scalelite.Meeting{MeetingID: meetingID, Name: name, ModeratorPW: "mp", AttendeePW: "ap",
+		Meeting: scalelite.Meeting{MeetingID: meetingID, TenantID: tenantID, Name: name, ModeratorPW: "mp", AttendeePW: "ap",
 			CreateQuery: params.Encode()},
 		VoiceBridges: scalelite.VoiceBridgeRequest{Keep: strconv.Itoa(bridge)},
 		Reservation:  1,
@@ -233,8 +286,8 @@ func startMeeting(t *testing.T, ctx context.Context, store *db.DB, client *bbb.C
 	}
 }
 
-// addRecording indexes a published recording with its files on disk.
-func addRecording(t *testing.T, ctx context.Context, store *db.DB, files *recordings.Files, recordID, meetingID string) {
+// addRecording indexes a published recording of tenantID ("" for none) with its files on disk.
+func addRecording(t *testing.T, ctx context.Context, store *db.DB, files *recordings.Files, recordID, meetingID, tenantID string) {
 	t.Helper()
 	start := time.Now().Add(-2 * time.Hour).Truncate(time.Second)
 	end := start.Add(45 * time.Minute)
@@ -242,7 +295,7 @@ func addRecording(t *testing.T, ctx context.Context, store *db.DB, files *record
 	_, err := store.UpsertRecording(ctx, &scalelite.Recording{
 		RecordID: recordID, MeetingID: meetingID, Name: "Physics 101", State: scalelite.RecordingPublished,
 		Published: true, StartTime: &start, EndTime: &end, Participants: &participants,
-		Metadata: map[string]string{"meetingName": "Physics 101", "isBreakout": "false"},
+		Metadata: recordingMetadata(tenantID),
 		Formats:  []scalelite.PlaybackFormat{{Format: "presentation", URL: "/playback/presentation/2.3/" + recordID, Length: 45}},
 	})
 	if err != nil {
@@ -255,6 +308,14 @@ func addRecording(t *testing.T, ctx context.Context, store *db.DB, files *record
 	if err := os.WriteFile(filepath.Join(d, "metadata.xml"), []byte("<recording/>"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func recordingMetadata(tenantID string) map[string]string {
+	m := map[string]string{"meetingName": "Physics 101", "isBreakout": "false"}
+	if tenantID != "" {
+		m["tenant-id"] = tenantID
+	}
+	return m
 }
 
 // TestAdminMountsOnServer checks the mount the lead wires in cmd/scalelite: the gin engine

@@ -48,6 +48,14 @@ var contentTypes = map[string]string{
 const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
+// graphiqlRoute is the console's GraphQL page. GraphiQL sets inline styles and embeds its fonts
+// as data: URLs, so that page alone also allows those (scripts stay 'self' only); the console
+// loads it as a page of its own rather than in place.
+const graphiqlRoute = "graphql"
+
+const graphiqlSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+	"img-src 'self' data:; font-src data:; connect-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+
 // asset is one embedded file, read once.
 type asset struct {
 	body        []byte
@@ -142,6 +150,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a, ok := h.assets[name]
 	switch {
 	case ok && name != "index.html":
+	case name == graphiqlRoute:
+		serve(w, r, h.index, graphiqlSecurityPolicy)
+		return
 	case name == "" || name == "index.html" || isClientRoute(name):
 		a = h.index
 	default:
@@ -151,7 +162,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	serve(w, r, a)
+	serve(w, r, a, contentSecurityPolicy)
 }
 
 // isClientRoute reports whether name is a route of the single-page app (e.g. "servers/bbb1"):
@@ -163,7 +174,7 @@ func isClientRoute(name string) bool {
 	return !strings.Contains(path.Base(name), ".")
 }
 
-func serve(w http.ResponseWriter, r *http.Request, a *asset) {
+func serve(w http.ResponseWriter, r *http.Request, a *asset, csp string) {
 	hd := w.Header()
 	hd.Set("Content-Type", a.contentType)
 	hd.Set("X-Content-Type-Options", "nosniff")
@@ -174,7 +185,7 @@ func serve(w http.ResponseWriter, r *http.Request, a *asset) {
 		hd.Set("Cache-Control", "no-cache")
 	}
 	if a.contentType == contentTypes[".html"] {
-		hd.Set("Content-Security-Policy", contentSecurityPolicy)
+		hd.Set("Content-Security-Policy", csp)
 		hd.Set("X-Frame-Options", "DENY")
 		hd.Set("Referrer-Policy", "no-referrer")
 	}

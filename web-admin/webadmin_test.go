@@ -169,3 +169,31 @@ func TestEmbeddedBuild(t *testing.T) {
 		t.Errorf("index.html references %v; want a script and a stylesheet", refs)
 	}
 }
+
+// TestGraphiQLPolicy: only the GraphQL page (GraphiQL) may use inline styles and data: fonts;
+// scripts stay same-origin everywhere.
+func TestGraphiQLPolicy(t *testing.T) {
+	h, err := newHandler(testFS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		path       string
+		looseStyle bool
+	}{
+		{"/admin/graphql", true},
+		{"/admin/", false},
+		{"/admin/servers/bbb-1", false},
+		{"/admin/graphql/more", false},
+	} {
+		resp := get(t, h, "GET", tt.path, nil)
+		csp := resp.Header.Get("Content-Security-Policy")
+		if resp.StatusCode != 200 || !strings.Contains(csp, "script-src 'self';") || !strings.Contains(csp, "default-src 'none'") {
+			t.Errorf("%s: status %d, CSP %q", tt.path, resp.StatusCode, csp)
+		}
+		loose := strings.Contains(csp, "style-src 'self' 'unsafe-inline'") && strings.Contains(csp, "font-src data:")
+		if loose != tt.looseStyle {
+			t.Errorf("%s: CSP %q; inline styles and data: fonts allowed = %v, want %v", tt.path, csp, loose, tt.looseStyle)
+		}
+	}
+}

@@ -4,6 +4,7 @@
 //	scalelite-bench create [flags]  creates per second against simulated BBB servers
 //	scalelite-bench poll   [flags]  one poller round over a simulated pool
 //	scalelite-bench recordings [flags]  getRecordings and imports
+//	scalelite-bench import [flags]  import-scalelite of Scalelite's recordings, PostgreSQL to ours
 //
 // Everything runs on 127.0.0.1 and stops by itself.
 package main
@@ -16,7 +17,7 @@ import (
 	"os/signal"
 )
 
-const usage = `usage: scalelite-bench join|create|poll|recordings [flags]   (-h after a scenario for its flags)`
+const usage = `usage: scalelite-bench join|create|poll|recordings|import [flags]   (-h after a scenario for its flags)`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -40,6 +41,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return pollBench(ctx, args[1:], stdout, stderr)
 	case "recordings":
 		return recordingsBench(ctx, args[1:], stdout)
+	case "import":
+		return scaleliteImportBench(ctx, args[1:], stdout)
 	}
 	return fmt.Errorf("unknown scenario %q\n%s", args[0], usage)
 }

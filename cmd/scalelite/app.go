@@ -17,6 +17,7 @@ import (
 	"github.com/scalelite-go/scalelite/db"
 	"github.com/scalelite-go/scalelite/internal/config"
 	"github.com/scalelite-go/scalelite/internal/events"
+	"github.com/scalelite-go/scalelite/internal/loadhistory"
 	"github.com/scalelite-go/scalelite/internal/redisstore"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 	"github.com/scalelite-go/scalelite/server"
@@ -85,6 +86,7 @@ type app struct {
 	svc      *services                        // built on first use by services()
 	keys     *scalelite.APIKeyService         // built on first use by apiKeys()
 	leases   map[config.Role]*scalelite.Lease // of the singleton roles this process runs (leases.go)
+	history  *loadhistory.Recorder            // built on first use by loadHistory()
 	closers  []func()                         // run in reverse order by close
 	// onReload apply the settings that can change while serving (SIGHUP; see reload.go).
 	onReload []func(*config.Config)
@@ -166,6 +168,10 @@ func (a *app) apiKeys() *scalelite.APIKeyService {
 func (a *app) migrate(ctx context.Context) error {
 	if !a.cfg.Database.AutoMigrate {
 		v, dirty, err := a.db.MigrationVersion(ctx)
+		if err != nil {
+			return err
+		}
+		latest, err := db.LatestMigration(a.db.Dialect())
 		switch {
 		case err != nil:
 			return err
@@ -173,6 +179,11 @@ func (a *app) migrate(ctx context.Context) error {
 			return fmt.Errorf("database schema version %d is dirty (a migration failed half-way); fix it, then run 'scalelite migrate up'", v)
 		case v == 0:
 			return errors.New("database has no schema and AUTO_MIGRATE=false: run 'scalelite migrate up' first")
+		case v > latest:
+			return schemaError(&db.SchemaTooNewError{Version: v, Latest: latest})
+		case v < latest:
+			return fmt.Errorf("database schema version %d is older than this binary needs (%d) and AUTO_MIGRATE=false: "+
+				"run 'scalelite migrate up' with this binary first", v, latest)
 		}
 		return nil
 	}
@@ -182,7 +193,7 @@ func (a *app) migrate(ctx context.Context) error {
 	}
 	defer release()
 	if err := a.db.Migrate(held, "up"); err != nil {
-		return err
+		return schemaError(err)
 	}
 	v, _, err := a.db.MigrationVersion(held)
 	if err != nil {
@@ -190,6 +201,18 @@ func (a *app) migrate(ctx context.Context) error {
 	}
 	a.logger.Info("database schema up to date", "dialect", a.db.Dialect(), "version", v)
 	return nil
+}
+
+// schemaError adds what to do to a *db.SchemaTooNewError: run the newer release, or roll the
+// schema back with the newer binary.
+func schemaError(err error) error {
+	var tooNew *db.SchemaTooNewError
+	if !errors.As(err, &tooNew) {
+		return err
+	}
+	return fmt.Errorf("%w: a newer scalelite migrated it, and this binary will not run on a schema it does not know; "+
+		"run the newer release, or roll back with the newer binary: 'scalelite migrate down' once per version, "+
+		"until 'scalelite migrate version' prints %d (see docs/operations.md)", err, tooNew.Latest)
 }
 
 // checks are the readiness checks of /readyz and /health_check.

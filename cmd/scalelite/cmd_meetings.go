@@ -18,12 +18,12 @@ func meetingsCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "meetings",
 		Usage:     "list, inspect and end running meetings",
-		ArgsUsage: "[MEETING-ID...]",
+		ArgsUsage: "[MEETING-ID...|ID1:ID2:...]",
 		Flags:     []cli.Flag{jsonFlag},
 		Action:    e.opsAction(0, -1, listMeetings),
 		Commands: []*cli.Command{
-			{Name: "list", Usage: "list running meetings (all, or the ones given)", ArgsUsage: "[MEETING-ID...]", Flags: []cli.Flag{jsonFlag}, Action: e.opsAction(0, -1, listMeetings)},
-			{Name: "end", Usage: "end running meetings (all, or the ones given), in our records and on BBB", ArgsUsage: "[MEETING-ID...]", Flags: []cli.Flag{yesFlag, jsonFlag}, Action: e.opsAction(0, -1, endMeetings)},
+			{Name: "list", Usage: "list running meetings (all, or the ones given)", ArgsUsage: "[MEETING-ID...|ID1:ID2:...]", Flags: []cli.Flag{jsonFlag}, Action: e.opsAction(0, -1, listMeetings)},
+			{Name: "end", Usage: "end running meetings (all, or the ones given), in our records and on BBB", ArgsUsage: "[MEETING-ID...|ID1:ID2:...]", Flags: []cli.Flag{yesFlag, jsonFlag}, Action: e.opsAction(0, -1, endMeetings)},
 			{Name: "info", Usage: "ask the meeting's server about it (live getMeetingInfo)", ArgsUsage: "MEETING-ID", Flags: []cli.Flag{jsonFlag}, Action: e.opsAction(1, 1, meetingInfo)},
 		},
 	}
@@ -41,6 +41,10 @@ type meetingJSON struct {
 }
 
 func (o *ops) runningMeetings(ctx context.Context, ids []string) ([]*scalelite.Meeting, error) {
+	ids, err := expandIDLists(ctx, ids, o.meetingRunning)
+	if err != nil {
+		return nil, err
+	}
 	list, err := o.app.store.Meetings(ctx, scalelite.MeetingFilter{MeetingIDs: ids})
 	if err != nil {
 		return nil, err
@@ -61,6 +65,14 @@ func (o *ops) runningMeetings(ctx context.Context, ids []string) ([]*scalelite.M
 		}
 	}
 	return list, nil
+}
+
+func (o *ops) meetingRunning(ctx context.Context, id string) (bool, error) {
+	_, err := o.app.store.Meeting(ctx, id)
+	if scalelite.IsNotFound(err) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 func (o *ops) serverURLs(ctx context.Context) (map[string]*scalelite.Server, error) {

@@ -46,7 +46,7 @@ type recordingJSON struct {
 }
 
 func listRecordings(ctx context.Context, o *ops, cmd *cli.Command, _ []string) error {
-	f := scalelite.RecordingFilter{States: recordings.AllStates}
+	f := scalelite.RecordingFilter{States: scalelite.AllRecordingStates()}
 	if m := cmd.String("meeting"); m != "" {
 		f.MeetingIDs = []string{m}
 	}

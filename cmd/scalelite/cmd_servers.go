@@ -68,7 +68,7 @@ func serversCommand(e *env) *cli.Command {
 			},
 			{Name: "yaml", Usage: "print the servers in the sync format", Flags: []cli.Flag{&cli.BoolFlag{Name: "verbose", Usage: "add state, load, bbb_version and online"}}, Action: e.opsAction(0, 0, exportServers)},
 			{Name: "add-all", Usage: "add every server of a YAML file 'servers: [{url, secret}, ...]' (deprecated in Scalelite; prefer sync)", ArgsUsage: "FILE|-", Flags: []cli.Flag{jsonFlag}, Action: e.opsAction(1, 1, addAllServers)},
-			{Name: "meetings", Usage: "list the meetings each server reports now (live getMeetings)", ArgsUsage: "[ID...]", Flags: []cli.Flag{jsonFlag}, Action: e.opsAction(0, -1, serverMeetings)},
+			{Name: "meetings", Usage: "list the meetings each server reports now (live getMeetings)", ArgsUsage: "[ID...|ID1:ID2:...]", Flags: []cli.Flag{jsonFlag}, Action: e.opsAction(0, -1, serverMeetings)},
 		},
 	}
 }
@@ -440,6 +440,16 @@ func addAllServers(ctx context.Context, o *ops, cmd *cli.Command, args []string)
 
 // serverMeetings asks each server for its meetings now (Scalelite's servers:meeting_list).
 func serverMeetings(ctx context.Context, o *ops, cmd *cli.Command, args []string) error {
+	args, err := expandIDLists(ctx, args, func(ctx context.Context, id string) (bool, error) {
+		_, err := o.app.store.Server(ctx, id)
+		if scalelite.IsNotFound(err) {
+			return false, nil
+		}
+		return err == nil, err
+	})
+	if err != nil {
+		return err
+	}
 	list, err := o.app.store.Servers(ctx, scalelite.ServerFilter{IDs: args})
 	if err != nil {
 		return err

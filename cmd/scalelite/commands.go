@@ -18,6 +18,7 @@ func commands(e *env) []*cli.Command {
 		apiKeysCommand(e),
 		serversCommand(e), statusCommand(e), pollCommand(e), meetingsCommand(e), tenantsCommand(e), tenantSettingsCommand(e),
 		recordingsCommand(e),
+		importScaleliteCommand(e),
 	}
 	for _, c := range cmds {
 		markUsageErrors(c)

@@ -45,6 +45,8 @@ func (a *app) controlPlaneMounts() ([]server.Mount, error) {
 		APIKeyService:    a.apiKeys(),
 		Events:           a.sub,
 		Logger:           a.logger,
+		Capacity:         capacityPolicy(cfg.Load),
+		LoadHistory:      a.loadHistory(),
 		DialIn:           dialInSettings(cfg),
 	})
 	admin := adminapi.New(adminapi.Config{

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/urfave/cli/v3"
+
+	"github.com/scalelite-go/scalelite/db"
 )
 
 func migrateCommand(e *env) *cli.Command {
@@ -36,13 +38,13 @@ func migrateCommand(e *env) *cli.Command {
 		Commands: []*cli.Command{
 			sub("up", "apply every pending migration", func(ctx context.Context, m *migrator) error {
 				if err := m.db.Migrate(ctx, "up"); err != nil {
-					return err
+					return schemaError(err)
 				}
 				return m.printVersion(ctx)
 			}),
 			sub("down", "revert the last applied migration", func(ctx context.Context, m *migrator) error {
 				if err := m.db.Migrate(ctx, "down"); err != nil {
-					return err
+					return schemaError(err)
 				}
 				return m.printVersion(ctx)
 			}),
@@ -69,9 +71,18 @@ func (m *migrator) printVersion(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	latest, err := db.LatestMigration(m.db.Dialect())
+	if err != nil {
+		return err
+	}
 	state := ""
-	if dirty {
+	switch {
+	case dirty:
 		state = " (dirty: the last migration failed half-way)"
+	case v > latest:
+		state = fmt.Sprintf(" (newer than this binary, which knows up to %d)", latest)
+	case v < latest:
+		state = fmt.Sprintf(" (this binary knows up to %d: 'scalelite migrate up' applies the rest)", latest)
 	}
 	fmt.Fprintf(m.e.stdout, "%s schema version %d%s\n", m.db.Dialect(), v, state)
 	return nil

@@ -257,6 +257,7 @@ func (a *app) newAPI() (*api, error) {
 		jobs: []role{
 			{name: "join load flush", run: svc.meetings.Run},
 			{name: "passive health", run: func(ctx context.Context) error { return svc.health.Run(ctx, a.sub) }},
+			a.loadHistoryJob(),
 		},
 	}, nil
 }

@@ -12,11 +12,13 @@ import (
 	"log/slog"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/uptrace/bun/driver/sqliteshim"
 
 	"github.com/scalelite-go/scalelite/db"
 
@@ -102,4 +104,28 @@ func adminDB(dsn string) (*sql.DB, error) {
 		return nil, err
 	}
 	return stdlib.OpenDB(*cfg), nil
+}
+
+// Exec runs statements on the database of dsn (postgres://... or sqlite:PATH) directly, without
+// db.Open and its checks: to set up what a test needs, such as Scalelite's schema.
+func Exec(t testing.TB, dsn string, stmts ...string) {
+	t.Helper()
+	var sqldb *sql.DB
+	if path, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
+		var err error
+		if sqldb, err = sql.Open(sqliteshim.ShimName, path); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		var err error
+		if sqldb, err = adminDB(dsn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	defer sqldb.Close()
+	for _, s := range stmts {
+		if _, err := sqldb.Exec(s); err != nil {
+			t.Fatalf("%.200s: %v", s, err)
+		}
+	}
 }

@@ -26,6 +26,7 @@ type MeetingResolver interface {
 
 	ModeratorPw(ctx context.Context, obj *scalelite.Meeting) (*string, error)
 	AttendeePw(ctx context.Context, obj *scalelite.Meeting) (*string, error)
+
 	DialNumber(ctx context.Context, obj *scalelite.Meeting) (*string, error)
 }
 
@@ -421,6 +422,29 @@ func (ec *executionContext) _Meeting_attendeePW(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Meeting_attendeePW(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Meeting", field, true, true, "String")
+}
+
+func (ec *executionContext) _Meeting_participants(ctx context.Context, field graphql.CollectedField, obj *scalelite.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_participants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Participants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_participants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Meeting", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Meeting_dialNumber(ctx context.Context, field graphql.CollectedField, obj *scalelite.Meeting) (ret graphql.Marshaler) {
@@ -842,6 +866,11 @@ func (ec *executionContext) _Meeting(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Meeting_attendeePW(ctx, field, obj)
 				})
+		case "participants":
+			out.Values[i] = ec._Meeting_participants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "dialNumber":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,

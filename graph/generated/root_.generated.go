@@ -75,19 +75,30 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CapacityRule struct {
+		Description    func(childComplexity int) int
+		MeetingUsers   func(childComplexity int) int
+		ServerCapacity func(childComplexity int) int
+	}
+
 	ClusterStatus struct {
-		Servers func(childComplexity int) int
-		Totals  func(childComplexity int) int
+		Capacity func(childComplexity int) int
+		Servers  func(childComplexity int) int
+		Totals   func(childComplexity int) int
 	}
 
 	ClusterTotals struct {
+		Capacity       func(childComplexity int) int
 		Cordoned       func(childComplexity int) int
 		Disabled       func(childComplexity int) int
 		Enabled        func(childComplexity int) int
+		Headroom       func(childComplexity int) int
+		InService      func(childComplexity int) int
 		LargestMeeting func(childComplexity int) int
 		Load           func(childComplexity int) int
 		Meetings       func(childComplexity int) int
 		Online         func(childComplexity int) int
+		Room           func(childComplexity int) int
 		Servers        func(childComplexity int) int
 		Users          func(childComplexity int) int
 		Videos         func(childComplexity int) int
@@ -107,24 +118,44 @@ type ComplexityRoot struct {
 		VoiceBridgeLength  func(childComplexity int) int
 	}
 
+	LoadHistory struct {
+		Cluster func(childComplexity int) int
+		From    func(childComplexity int) int
+		Range   func(childComplexity int) int
+		Servers func(childComplexity int) int
+		Since   func(childComplexity int) int
+		Step    func(childComplexity int) int
+		To      func(childComplexity int) int
+	}
+
+	LoadSeries struct {
+		Load     func(childComplexity int) int
+		Meetings func(childComplexity int) int
+		ServerID func(childComplexity int) int
+		Times    func(childComplexity int) int
+		Users    func(childComplexity int) int
+		Videos   func(childComplexity int) int
+	}
+
 	Meeting struct {
-		AttendeePw  func(childComplexity int) int
-		CreatedAt   func(childComplexity int) int
-		DialNumber  func(childComplexity int) int
-		EndedAt     func(childComplexity int) int
-		MeetingID   func(childComplexity int) int
-		MissedPolls func(childComplexity int) int
-		ModeratorPw func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Placement   func(childComplexity int) int
-		Reservation func(childComplexity int) int
-		Running     func(childComplexity int) int
-		Server      func(childComplexity int) int
-		ServerID    func(childComplexity int) int
-		Tenant      func(childComplexity int) int
-		TenantID    func(childComplexity int) int
-		UpdatedAt   func(childComplexity int) int
-		VoiceBridge func(childComplexity int) int
+		AttendeePw   func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		DialNumber   func(childComplexity int) int
+		EndedAt      func(childComplexity int) int
+		MeetingID    func(childComplexity int) int
+		MissedPolls  func(childComplexity int) int
+		ModeratorPw  func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Participants func(childComplexity int) int
+		Placement    func(childComplexity int) int
+		Reservation  func(childComplexity int) int
+		Running      func(childComplexity int) int
+		Server       func(childComplexity int) int
+		ServerID     func(childComplexity int) int
+		Tenant       func(childComplexity int) int
+		TenantID     func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+		VoiceBridge  func(childComplexity int) int
 	}
 
 	MeetingConnection struct {
@@ -202,6 +233,7 @@ type ComplexityRoot struct {
 		AuditLog      func(childComplexity int, first *int, after *string) int
 		ClusterStatus func(childComplexity int) int
 		DialIn        func(childComplexity int) int
+		LoadHistory   func(childComplexity int, rangeArg *model.HistoryRange, serverIds []string) int
 		Meeting       func(childComplexity int, meetingID string) int
 		Meetings      func(childComplexity int, filter *model.MeetingFilter, first *int, after *string) int
 		Recording     func(childComplexity int, recordID string) int
@@ -287,15 +319,19 @@ type ComplexityRoot struct {
 
 	ServerStatus struct {
 		BbbVersion     func(childComplexity int) int
+		Capacity       func(childComplexity int) int
+		Headroom       func(childComplexity int) int
 		Hostname       func(childComplexity int) int
 		LargestMeeting func(childComplexity int) int
 		Load           func(childComplexity int) int
 		Meetings       func(childComplexity int) int
 		Online         func(childComplexity int) int
+		Room           func(childComplexity int) int
 		Server         func(childComplexity int) int
 		State          func(childComplexity int) int
 		Tag            func(childComplexity int) int
 		Users          func(childComplexity int) int
+		Utilization    func(childComplexity int) int
 		Videos         func(childComplexity int) int
 	}
 
@@ -333,6 +369,7 @@ type ComplexityRoot struct {
 		Secrets        func(childComplexity int) int
 		Settings       func(childComplexity int) int
 		UpdatedAt      func(childComplexity int) int
+		Usage          func(childComplexity int, rangeArg *model.HistoryRange) int
 	}
 
 	TenantSetting struct {
@@ -342,6 +379,17 @@ type ComplexityRoot struct {
 		Tenant   func(childComplexity int) int
 		TenantID func(childComplexity int) int
 		Value    func(childComplexity int) int
+	}
+
+	TenantUsage struct {
+		ParticipantsNow func(childComplexity int) int
+		Range           func(childComplexity int) int
+		Running         func(childComplexity int) int
+		RunningNow      func(childComplexity int) int
+		Started         func(childComplexity int) int
+		Step            func(childComplexity int) int
+		Times           func(childComplexity int) int
+		Truncated       func(childComplexity int) int
 	}
 
 	Thumbnail struct {
@@ -500,6 +548,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditEntryEdge.Node(childComplexity), true
 
+	case "CapacityRule.description":
+		if e.ComplexityRoot.CapacityRule.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CapacityRule.Description(childComplexity), true
+	case "CapacityRule.meetingUsers":
+		if e.ComplexityRoot.CapacityRule.MeetingUsers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CapacityRule.MeetingUsers(childComplexity), true
+	case "CapacityRule.serverCapacity":
+		if e.ComplexityRoot.CapacityRule.ServerCapacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CapacityRule.ServerCapacity(childComplexity), true
+
+	case "ClusterStatus.capacity":
+		if e.ComplexityRoot.ClusterStatus.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterStatus.Capacity(childComplexity), true
 	case "ClusterStatus.servers":
 		if e.ComplexityRoot.ClusterStatus.Servers == nil {
 			break
@@ -513,6 +586,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ClusterStatus.Totals(childComplexity), true
 
+	case "ClusterTotals.capacity":
+		if e.ComplexityRoot.ClusterTotals.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterTotals.Capacity(childComplexity), true
 	case "ClusterTotals.cordoned":
 		if e.ComplexityRoot.ClusterTotals.Cordoned == nil {
 			break
@@ -531,6 +610,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ClusterTotals.Enabled(childComplexity), true
+	case "ClusterTotals.headroom":
+		if e.ComplexityRoot.ClusterTotals.Headroom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterTotals.Headroom(childComplexity), true
+	case "ClusterTotals.inService":
+		if e.ComplexityRoot.ClusterTotals.InService == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterTotals.InService(childComplexity), true
 	case "ClusterTotals.largestMeeting":
 		if e.ComplexityRoot.ClusterTotals.LargestMeeting == nil {
 			break
@@ -555,6 +646,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ClusterTotals.Online(childComplexity), true
+	case "ClusterTotals.room":
+		if e.ComplexityRoot.ClusterTotals.Room == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterTotals.Room(childComplexity), true
 	case "ClusterTotals.servers":
 		if e.ComplexityRoot.ClusterTotals.Servers == nil {
 			break
@@ -624,6 +721,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DialInSettings.VoiceBridgeLength(childComplexity), true
 
+	case "LoadHistory.cluster":
+		if e.ComplexityRoot.LoadHistory.Cluster == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadHistory.Cluster(childComplexity), true
+	case "LoadHistory.from":
+		if e.ComplexityRoot.LoadHistory.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadHistory.From(childComplexity), true
+	case "LoadHistory.range":
+		if e.ComplexityRoot.LoadHistory.Range == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadHistory.Range(childComplexity), true
+	case "LoadHistory.servers":
+		if e.ComplexityRoot.LoadHistory.Servers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadHistory.Servers(childComplexity), true
+	case "LoadHistory.since":
+		if e.ComplexityRoot.LoadHistory.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadHistory.Since(childComplexity), true
+	case "LoadHistory.step":
+		if e.ComplexityRoot.LoadHistory.Step == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadHistory.Step(childComplexity), true
+	case "LoadHistory.to":
+		if e.ComplexityRoot.LoadHistory.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadHistory.To(childComplexity), true
+
+	case "LoadSeries.load":
+		if e.ComplexityRoot.LoadSeries.Load == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadSeries.Load(childComplexity), true
+	case "LoadSeries.meetings":
+		if e.ComplexityRoot.LoadSeries.Meetings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadSeries.Meetings(childComplexity), true
+	case "LoadSeries.serverId":
+		if e.ComplexityRoot.LoadSeries.ServerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadSeries.ServerID(childComplexity), true
+	case "LoadSeries.times":
+		if e.ComplexityRoot.LoadSeries.Times == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadSeries.Times(childComplexity), true
+	case "LoadSeries.users":
+		if e.ComplexityRoot.LoadSeries.Users == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadSeries.Users(childComplexity), true
+	case "LoadSeries.videos":
+		if e.ComplexityRoot.LoadSeries.Videos == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadSeries.Videos(childComplexity), true
+
 	case "Meeting.attendeePW":
 		if e.ComplexityRoot.Meeting.AttendeePw == nil {
 			break
@@ -672,6 +849,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Meeting.Name(childComplexity), true
+	case "Meeting.participants":
+		if e.ComplexityRoot.Meeting.Participants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Participants(childComplexity), true
 	case "Meeting.placement":
 		if e.ComplexityRoot.Meeting.Placement == nil {
 			break
@@ -1146,6 +1329,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.DialIn(childComplexity), true
 
+	case "Query.loadHistory":
+		if e.ComplexityRoot.Query.LoadHistory == nil {
+			break
+		}
+
+		args, err := ec.field_Query_loadHistory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LoadHistory(childComplexity, args["range"].(*model.HistoryRange), args["serverIds"].([]string)), true
 	case "Query.meeting":
 		if e.ComplexityRoot.Query.Meeting == nil {
 			break
@@ -1572,6 +1766,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ServerStatus.BbbVersion(childComplexity), true
+	case "ServerStatus.capacity":
+		if e.ComplexityRoot.ServerStatus.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServerStatus.Capacity(childComplexity), true
+	case "ServerStatus.headroom":
+		if e.ComplexityRoot.ServerStatus.Headroom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServerStatus.Headroom(childComplexity), true
 	case "ServerStatus.hostname":
 		if e.ComplexityRoot.ServerStatus.Hostname == nil {
 			break
@@ -1602,6 +1808,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ServerStatus.Online(childComplexity), true
+	case "ServerStatus.room":
+		if e.ComplexityRoot.ServerStatus.Room == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServerStatus.Room(childComplexity), true
 	case "ServerStatus.server":
 		if e.ComplexityRoot.ServerStatus.Server == nil {
 			break
@@ -1626,6 +1838,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ServerStatus.Users(childComplexity), true
+	case "ServerStatus.utilization":
+		if e.ComplexityRoot.ServerStatus.Utilization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServerStatus.Utilization(childComplexity), true
 	case "ServerStatus.videos":
 		if e.ComplexityRoot.ServerStatus.Videos == nil {
 			break
@@ -1795,6 +2013,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Tenant.UpdatedAt(childComplexity), true
+	case "Tenant.usage":
+		if e.ComplexityRoot.Tenant.Usage == nil {
+			break
+		}
+
+		args, err := ec.field_Tenant_usage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Tenant.Usage(childComplexity, args["range"].(*model.HistoryRange)), true
 
 	case "TenantSetting.id":
 		if e.ComplexityRoot.TenantSetting.ID == nil {
@@ -1832,6 +2061,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TenantSetting.Value(childComplexity), true
+
+	case "TenantUsage.participantsNow":
+		if e.ComplexityRoot.TenantUsage.ParticipantsNow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantUsage.ParticipantsNow(childComplexity), true
+	case "TenantUsage.range":
+		if e.ComplexityRoot.TenantUsage.Range == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantUsage.Range(childComplexity), true
+	case "TenantUsage.running":
+		if e.ComplexityRoot.TenantUsage.Running == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantUsage.Running(childComplexity), true
+	case "TenantUsage.runningNow":
+		if e.ComplexityRoot.TenantUsage.RunningNow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantUsage.RunningNow(childComplexity), true
+	case "TenantUsage.started":
+		if e.ComplexityRoot.TenantUsage.Started == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantUsage.Started(childComplexity), true
+	case "TenantUsage.step":
+		if e.ComplexityRoot.TenantUsage.Step == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantUsage.Step(childComplexity), true
+	case "TenantUsage.times":
+		if e.ComplexityRoot.TenantUsage.Times == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantUsage.Times(childComplexity), true
+	case "TenantUsage.truncated":
+		if e.ComplexityRoot.TenantUsage.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TenantUsage.Truncated(childComplexity), true
 
 	case "Thumbnail.alt":
 		if e.ComplexityRoot.Thumbnail.Alt == nil {
@@ -2098,6 +2376,139 @@ type AuditEntryConnection {
 extend type Query {
   "Audit entries, newest first, cursor-paginated (first at most 500)."
   auditLog(first: Int = 50, after: String): AuditEntryConnection!
+}
+`, BuiltIn: false},
+	{Name: "../schema/console.graphqls", Input: `# What the web console shows besides the rest of the schema: capacity and headroom, load over
+# time, participants per meeting and a tenant's usage over time.
+
+"""
+How capacity is measured. Every server is full at the same load, SERVER_LOAD_CAPACITY: its load
+is its users times its load multiplier (a young meeting counting at least LOAD_MIN_USER_COUNT),
+so a server with multiplier 2 is full at half as many users. Room is counted in new meetings of
+meetingUsers users, each costing meetingUsers times the server's multiplier.
+"""
+type CapacityRule {
+  "The load of a full server (SERVER_LOAD_CAPACITY)."
+  serverCapacity: Float!
+  "The users of the meetings room is counted in (LOAD_MIN_USER_COUNT)."
+  meetingUsers: Int!
+  "The rule in words, for operators."
+  description: String!
+}
+
+extend type ClusterStatus {
+  capacity: CapacityRule!
+}
+
+extend type ClusterTotals {
+  "Servers that take new meetings (enabled and online)."
+  inService: Int!
+  "The capacity of the servers that take new meetings."
+  capacity: Float!
+  "Capacity minus load, summed over the servers that take new meetings."
+  headroom: Float!
+  "How many more meetings of capacity.meetingUsers users the cluster can take now."
+  room: Int!
+}
+
+extend type ServerStatus {
+  "The load of the server when full (SERVER_LOAD_CAPACITY): it is full at capacity / loadMultiplier users."
+  capacity: Float!
+  "load / capacity; null when the load is unavailable (offline or disabled)."
+  utilization: Float
+  "capacity - load (at least 0) while the server takes new meetings (enabled and online), else 0."
+  headroom: Float!
+  "How many more meetings of capacity.meetingUsers users fit in the headroom."
+  room: Int!
+}
+
+"""
+A span of history and its resolution.
+"""
+enum HistoryRange {
+  "The last hour: 5-second buckets for load history, 1-minute buckets for tenant usage."
+  HOUR
+  "The last 24 hours: 2-minute buckets for load history, 15-minute buckets for tenant usage."
+  DAY
+  "The last 7 days: 15-minute buckets for load history, 2-hour buckets for tenant usage."
+  WEEK
+}
+
+"""
+One series of load history, as columns: element i of each list belongs to times[i].
+"""
+type LoadSeries {
+  "The server; null for the cluster."
+  serverId: ID
+  "Bucket starts, oldest first; buckets without samples are left out."
+  times: [Time!]!
+  """
+  Mean load of each bucket; null where it was unavailable (offline or disabled) for the whole
+  bucket. The cluster's is the sum of the servers' available loads.
+  """
+  load: [Float]!
+  "Mean participants of each bucket."
+  users: [Float!]!
+  "Mean meetings of each bucket."
+  meetings: [Float!]!
+  "Mean video streams of each bucket."
+  videos: [Float!]!
+}
+
+"""
+Load over time. Each instance keeps it in memory, filled from the serverLoad events every
+instance receives, so it starts when the answering instance started (see since).
+"""
+type LoadHistory {
+  range: HistoryRange!
+  "Bucket width in seconds."
+  step: Int!
+  from: Time!
+  to: Time!
+  "The first event the answering instance recorded; null before any."
+  since: Time
+  cluster: LoadSeries!
+  "The servers asked for, in that order; a server without history has empty lists."
+  servers: [LoadSeries!]!
+}
+
+"""
+A tenant's meetings over time, from the meetings kept in the database (ended ones included).
+"""
+type TenantUsage {
+  range: HistoryRange!
+  "Bucket width in seconds."
+  step: Int!
+  "Bucket starts, oldest first: every bucket of the range."
+  times: [Time!]!
+  "Meetings created in each bucket."
+  started: [Int!]!
+  "Meetings running at some moment of each bucket."
+  running: [Int!]!
+  "Meetings running now."
+  runningNow: Int!
+  "Their participants at the last poll."
+  participantsNow: Int!
+  "True when the tenant had more meetings in the range than are counted (20000)."
+  truncated: Boolean!
+}
+
+extend type Meeting {
+  "Users its server listed at the last poll; 0 before the first poll of its server."
+  participants: Int!
+}
+
+extend type Tenant {
+  "The tenant's meetings over the range."
+  usage(range: HistoryRange = DAY): TenantUsage!
+}
+
+extend type Query {
+  """
+  Load, users, meetings and videos over time for the cluster and for the servers asked for
+  (none when absent).
+  """
+  loadHistory(range: HistoryRange = HOUR, serverIds: [ID!]): LoadHistory!
 }
 `, BuiltIn: false},
 	{Name: "../schema/dialin.graphqls", Input: `# Dial-in by telephone: FreeSWITCH asks POST /fsapi how to route a call (docs/dial-in.md).
@@ -2792,12 +3203,26 @@ func (ec *executionContext) childFields_AuditEntryEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntryEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_CapacityRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "serverCapacity":
+		return ec.fieldContext_CapacityRule_serverCapacity(ctx, field)
+	case "meetingUsers":
+		return ec.fieldContext_CapacityRule_meetingUsers(ctx, field)
+	case "description":
+		return ec.fieldContext_CapacityRule_description(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CapacityRule", field.Name)
+}
+
 func (ec *executionContext) childFields_ClusterStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "totals":
 		return ec.fieldContext_ClusterStatus_totals(ctx, field)
 	case "servers":
 		return ec.fieldContext_ClusterStatus_servers(ctx, field)
+	case "capacity":
+		return ec.fieldContext_ClusterStatus_capacity(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ClusterStatus", field.Name)
 }
@@ -2824,6 +3249,14 @@ func (ec *executionContext) childFields_ClusterTotals(ctx context.Context, field
 		return ec.fieldContext_ClusterTotals_largestMeeting(ctx, field)
 	case "load":
 		return ec.fieldContext_ClusterTotals_load(ctx, field)
+	case "inService":
+		return ec.fieldContext_ClusterTotals_inService(ctx, field)
+	case "capacity":
+		return ec.fieldContext_ClusterTotals_capacity(ctx, field)
+	case "headroom":
+		return ec.fieldContext_ClusterTotals_headroom(ctx, field)
+	case "room":
+		return ec.fieldContext_ClusterTotals_room(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ClusterTotals", field.Name)
 }
@@ -2854,6 +3287,44 @@ func (ec *executionContext) childFields_DialInSettings(ctx context.Context, fiel
 		return ec.fieldContext_DialInSettings_voiceBridgeLength(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DialInSettings", field.Name)
+}
+
+func (ec *executionContext) childFields_LoadHistory(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "range":
+		return ec.fieldContext_LoadHistory_range(ctx, field)
+	case "step":
+		return ec.fieldContext_LoadHistory_step(ctx, field)
+	case "from":
+		return ec.fieldContext_LoadHistory_from(ctx, field)
+	case "to":
+		return ec.fieldContext_LoadHistory_to(ctx, field)
+	case "since":
+		return ec.fieldContext_LoadHistory_since(ctx, field)
+	case "cluster":
+		return ec.fieldContext_LoadHistory_cluster(ctx, field)
+	case "servers":
+		return ec.fieldContext_LoadHistory_servers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoadHistory", field.Name)
+}
+
+func (ec *executionContext) childFields_LoadSeries(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "serverId":
+		return ec.fieldContext_LoadSeries_serverId(ctx, field)
+	case "times":
+		return ec.fieldContext_LoadSeries_times(ctx, field)
+	case "load":
+		return ec.fieldContext_LoadSeries_load(ctx, field)
+	case "users":
+		return ec.fieldContext_LoadSeries_users(ctx, field)
+	case "meetings":
+		return ec.fieldContext_LoadSeries_meetings(ctx, field)
+	case "videos":
+		return ec.fieldContext_LoadSeries_videos(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoadSeries", field.Name)
 }
 
 func (ec *executionContext) childFields_Meeting(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2890,6 +3361,8 @@ func (ec *executionContext) childFields_Meeting(ctx context.Context, field graph
 		return ec.fieldContext_Meeting_moderatorPW(ctx, field)
 	case "attendeePW":
 		return ec.fieldContext_Meeting_attendeePW(ctx, field)
+	case "participants":
+		return ec.fieldContext_Meeting_participants(ctx, field)
 	case "dialNumber":
 		return ec.fieldContext_Meeting_dialNumber(ctx, field)
 	}
@@ -3154,6 +3627,14 @@ func (ec *executionContext) childFields_ServerStatus(ctx context.Context, field 
 		return ec.fieldContext_ServerStatus_bbbVersion(ctx, field)
 	case "tag":
 		return ec.fieldContext_ServerStatus_tag(ctx, field)
+	case "capacity":
+		return ec.fieldContext_ServerStatus_capacity(ctx, field)
+	case "utilization":
+		return ec.fieldContext_ServerStatus_utilization(ctx, field)
+	case "headroom":
+		return ec.fieldContext_ServerStatus_headroom(ctx, field)
+	case "room":
+		return ec.fieldContext_ServerStatus_room(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ServerStatus", field.Name)
 }
@@ -3214,6 +3695,8 @@ func (ec *executionContext) childFields_Tenant(ctx context.Context, field graphq
 		return ec.fieldContext_Tenant_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Tenant_updatedAt(ctx, field)
+	case "usage":
+		return ec.fieldContext_Tenant_usage(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Tenant", field.Name)
 }
@@ -3234,6 +3717,28 @@ func (ec *executionContext) childFields_TenantSetting(ctx context.Context, field
 		return ec.fieldContext_TenantSetting_override(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TenantSetting", field.Name)
+}
+
+func (ec *executionContext) childFields_TenantUsage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "range":
+		return ec.fieldContext_TenantUsage_range(ctx, field)
+	case "step":
+		return ec.fieldContext_TenantUsage_step(ctx, field)
+	case "times":
+		return ec.fieldContext_TenantUsage_times(ctx, field)
+	case "started":
+		return ec.fieldContext_TenantUsage_started(ctx, field)
+	case "running":
+		return ec.fieldContext_TenantUsage_running(ctx, field)
+	case "runningNow":
+		return ec.fieldContext_TenantUsage_runningNow(ctx, field)
+	case "participantsNow":
+		return ec.fieldContext_TenantUsage_participantsNow(ctx, field)
+	case "truncated":
+		return ec.fieldContext_TenantUsage_truncated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TenantUsage", field.Name)
 }
 
 func (ec *executionContext) childFields_Thumbnail(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

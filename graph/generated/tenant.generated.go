@@ -28,6 +28,8 @@ type TenantResolver interface {
 	KcClientSecret(ctx context.Context, obj *scalelite.Tenant) (*string, error)
 	KcUsername(ctx context.Context, obj *scalelite.Tenant) (*string, error)
 	KcPassword(ctx context.Context, obj *scalelite.Tenant) (*string, error)
+
+	Usage(ctx context.Context, obj *scalelite.Tenant, rangeArg *model.HistoryRange) (*model.TenantUsage, error)
 }
 type TenantSettingResolver interface {
 	Tenant(ctx context.Context, obj *scalelite.TenantSetting) (*scalelite.Tenant, error)
@@ -36,6 +38,20 @@ type TenantSettingResolver interface {
 // endregion ************************** generated!.gotpl **************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_Tenant_usage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "range",
+		func(ctx context.Context, v any) (*model.HistoryRange, error) {
+			return ec.unmarshalOHistoryRange2ᚖgithubᚗcomᚋscaleliteᚑgoᚋscaleliteᚋgraphᚋmodelᚐHistoryRange(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["range"] = arg0
+	return args, nil
+}
 
 // endregion ***************************** args.gotpl *****************************
 
@@ -370,6 +386,50 @@ func (ec *executionContext) _Tenant_updatedAt(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Tenant_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Tenant", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Tenant_usage(ctx context.Context, field graphql.CollectedField, obj *scalelite.Tenant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenant_usage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Tenant().Usage(ctx, obj, fc.Args["range"].(*model.HistoryRange))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TenantUsage) graphql.Marshaler {
+			return ec.marshalNTenantUsage2ᚖgithubᚗcomᚋscaleliteᚑgoᚋscaleliteᚋgraphᚋmodelᚐTenantUsage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenant_usage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Tenant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TenantUsage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Tenant_usage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _TenantSetting_id(ctx context.Context, field graphql.CollectedField, obj *scalelite.TenantSetting) (ret graphql.Marshaler) {
@@ -843,6 +903,12 @@ func (ec *executionContext) _Tenant(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "usage":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Tenant_usage(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -56,10 +56,24 @@ type AuditEntryEdge struct {
 	Node   *scalelite.AuditEntry `json:"node"`
 }
 
+// How capacity is measured. Every server is full at the same load, SERVER_LOAD_CAPACITY: its load
+// is its users times its load multiplier (a young meeting counting at least LOAD_MIN_USER_COUNT),
+// so a server with multiplier 2 is full at half as many users. Room is counted in new meetings of
+// meetingUsers users, each costing meetingUsers times the server's multiplier.
+type CapacityRule struct {
+	// The load of a full server (SERVER_LOAD_CAPACITY).
+	ServerCapacity float64 `json:"serverCapacity"`
+	// The users of the meetings room is counted in (LOAD_MIN_USER_COUNT).
+	MeetingUsers int `json:"meetingUsers"`
+	// The rule in words, for operators.
+	Description string `json:"description"`
+}
+
 // The status table as data: totals and one row per server.
 type ClusterStatus struct {
-	Totals  *ClusterTotals  `json:"totals"`
-	Servers []*ServerStatus `json:"servers"`
+	Totals   *ClusterTotals  `json:"totals"`
+	Servers  []*ServerStatus `json:"servers"`
+	Capacity *CapacityRule   `json:"capacity"`
 }
 
 type ClusterTotals struct {
@@ -75,6 +89,14 @@ type ClusterTotals struct {
 	LargestMeeting int `json:"largestMeeting"`
 	// Sum of the available loads.
 	Load float64 `json:"load"`
+	// Servers that take new meetings (enabled and online).
+	InService int `json:"inService"`
+	// The capacity of the servers that take new meetings.
+	Capacity float64 `json:"capacity"`
+	// Capacity minus load, summed over the servers that take new meetings.
+	Headroom float64 `json:"headroom"`
+	// How many more meetings of capacity.meetingUsers users the cluster can take now.
+	Room int `json:"room"`
 }
 
 type CreateAPIKeyInput struct {
@@ -105,6 +127,38 @@ type DialInSettings struct {
 	PinMaxDigits int `json:"pinMaxDigits"`
 	// VOICE_BRIDGE_LEN: the digits of the voice bridges (PINs) given to new meetings.
 	VoiceBridgeLength int `json:"voiceBridgeLength"`
+}
+
+// Load over time. Each instance keeps it in memory, filled from the serverLoad events every
+// instance receives, so it starts when the answering instance started (see since).
+type LoadHistory struct {
+	Range HistoryRange `json:"range"`
+	// Bucket width in seconds.
+	Step int       `json:"step"`
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	// The first event the answering instance recorded; null before any.
+	Since   *time.Time  `json:"since,omitempty"`
+	Cluster *LoadSeries `json:"cluster"`
+	// The servers asked for, in that order; a server without history has empty lists.
+	Servers []*LoadSeries `json:"servers"`
+}
+
+// One series of load history, as columns: element i of each list belongs to times[i].
+type LoadSeries struct {
+	// The server; null for the cluster.
+	ServerID *string `json:"serverId,omitempty"`
+	// Bucket starts, oldest first; buckets without samples are left out.
+	Times []*time.Time `json:"times"`
+	// Mean load of each bucket; null where it was unavailable (offline or disabled) for the whole
+	// bucket. The cluster's is the sum of the servers' available loads.
+	Load []*float64 `json:"load"`
+	// Mean participants of each bucket.
+	Users []float64 `json:"users"`
+	// Mean meetings of each bucket.
+	Meetings []float64 `json:"meetings"`
+	// Mean video streams of each bucket.
+	Videos []float64 `json:"videos"`
 }
 
 type MeetingConnection struct {
@@ -237,6 +291,14 @@ type ServerStatus struct {
 	Load       *float64 `json:"load,omitempty"`
 	BbbVersion *string  `json:"bbbVersion,omitempty"`
 	Tag        *string  `json:"tag,omitempty"`
+	// The load of the server when full (SERVER_LOAD_CAPACITY): it is full at capacity / loadMultiplier users.
+	Capacity float64 `json:"capacity"`
+	// load / capacity; null when the load is unavailable (offline or disabled).
+	Utilization *float64 `json:"utilization,omitempty"`
+	// capacity - load (at least 0) while the server takes new meetings (enabled and online), else 0.
+	Headroom float64 `json:"headroom"`
+	// How many more meetings of capacity.meetingUsers users fit in the headroom.
+	Room int `json:"room"`
 }
 
 type Subscription struct {
@@ -249,6 +311,25 @@ type SyncPlan struct {
 	Actions []*serversync.Action `json:"actions"`
 	// The servers after the sync (before it for a dry run).
 	Servers []*scalelite.Server `json:"servers"`
+}
+
+// A tenant's meetings over time, from the meetings kept in the database (ended ones included).
+type TenantUsage struct {
+	Range HistoryRange `json:"range"`
+	// Bucket width in seconds.
+	Step int `json:"step"`
+	// Bucket starts, oldest first: every bucket of the range.
+	Times []*time.Time `json:"times"`
+	// Meetings created in each bucket.
+	Started []int `json:"started"`
+	// Meetings running at some moment of each bucket.
+	Running []int `json:"running"`
+	// Meetings running now.
+	RunningNow int `json:"runningNow"`
+	// Their participants at the last poll.
+	ParticipantsNow int `json:"participantsNow"`
+	// True when the tenant had more meetings in the range than are counted (20000).
+	Truncated bool `json:"truncated"`
 }
 
 type UpdateServerInput struct {
@@ -294,6 +375,67 @@ type Viewer struct {
 	// tenant's meetings and recordings, may end those meetings and change those recordings, and sees
 	// servers and the cluster status without secrets; it cannot read the audit log or API keys.
 	Tenant *string `json:"tenant,omitempty"`
+}
+
+// A span of history and its resolution.
+type HistoryRange string
+
+const (
+	// The last hour: 5-second buckets for load history, 1-minute buckets for tenant usage.
+	HistoryRangeHour HistoryRange = "HOUR"
+	// The last 24 hours: 2-minute buckets for load history, 15-minute buckets for tenant usage.
+	HistoryRangeDay HistoryRange = "DAY"
+	// The last 7 days: 15-minute buckets for load history, 2-hour buckets for tenant usage.
+	HistoryRangeWeek HistoryRange = "WEEK"
+)
+
+var AllHistoryRange = []HistoryRange{
+	HistoryRangeHour,
+	HistoryRangeDay,
+	HistoryRangeWeek,
+}
+
+func (e HistoryRange) IsValid() bool {
+	switch e {
+	case HistoryRangeHour, HistoryRangeDay, HistoryRangeWeek:
+		return true
+	}
+	return false
+}
+
+func (e HistoryRange) String() string {
+	return string(e)
+}
+
+func (e *HistoryRange) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = HistoryRange(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid HistoryRange", str)
+	}
+	return nil
+}
+
+func (e HistoryRange) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *HistoryRange) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e HistoryRange) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // What happened to a meeting.

@@ -101,6 +101,9 @@ type LoadPolicy struct {
 	// MinUserCount is the least a meeting younger than JoinBufferTime counts for.
 	MinUserCount   int
 	JoinBufferTime time.Duration
+	// ServerCapacity is the load of a full server (SERVER_LOAD_CAPACITY), for the status
+	// table and the console's headroom; placement does not use it.
+	ServerCapacity float64
 }
 
 // Param is one key=value pair of a DEFAULT_/OVERRIDE_ parameter list, in the order written.
@@ -234,6 +237,7 @@ func inspect(r *reader) ([]Variable, *Config, error) {
 	c.Load = LoadPolicy{
 		MinUserCount:   r.integer("LOAD_MIN_USER_COUNT", 15, 0),
 		JoinBufferTime: r.minutes("LOAD_JOIN_BUFFER_TIME", 15),
+		ServerCapacity: r.number("SERVER_LOAD_CAPACITY", 200, true),
 	}
 
 	secrets := []string{}

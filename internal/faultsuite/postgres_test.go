@@ -4,6 +4,7 @@ package faultsuite
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -14,15 +15,18 @@ import (
 const requestDeadline = 8 * time.Second
 
 // outcome is a PostgreSQL fault's report, plus the joins a prober sent to running meetings
-// while the database was out.
+// while the database was out, and a join of a meeting this instance had not seen.
 type outcome struct {
 	report
 	joins       int
 	joinsFailed []string
+	unseen      answer
 }
 
 // pgOutage runs traffic across a PostgreSQL fault: fault breaks it, repair mends it after
-// outage. Throughout the outage a prober joins meetings created before it, every 200 ms.
+// outage. Throughout the outage a prober joins, every 200 ms, meetings this instance has joined
+// before (it serves those from the copies it last read); once, it joins a meeting created just
+// before the fault and never joined, which has no copy and must answer within its deadline.
 func pgOutage(t *testing.T, name string, outage time.Duration, fault, repair func(*started)) outcome {
 	s := startAll(t, 3, nil)
 	tr := startTraffic(s.api, "pg", 3)
@@ -33,12 +37,19 @@ func pgOutage(t *testing.T, name string, outage time.Duration, fault, repair fun
 	var mu sync.Mutex
 	stop := make(chan struct{})
 	var probing sync.WaitGroup
-	ids := append([]string{"warm-up"}, tr.created()...)
+	ids := tr.seen()
+	if len(ids) == 0 {
+		t.Fatal("the traffic joined no meeting before the fault")
+	}
 	probe := newAPI(s.p.base, s.c.secret)
 	probe.http.Timeout = requestDeadline + 5*time.Second
+	if !s.api.create("never-joined").success() {
+		t.Fatal("create never-joined")
+	}
 
 	faultStart := time.Now()
 	fault(s)
+	out.unseen = probe.join("never-joined")
 	probing.Add(1)
 	go func() {
 		defer probing.Done()
@@ -79,18 +90,24 @@ func pgOutage(t *testing.T, name string, outage time.Duration, fault, repair fun
 }
 
 // check asserts the bounds of every PostgreSQL fault: nothing lost, service back within 10 s of
-// the repair, no answer slower than the request deadline, joins to running meetings working
-// from the cached copies throughout.
+// the repair, no answer slower than the request deadline, joins to running meetings this
+// instance has seen working from the copies throughout, and a join of an unseen meeting answering
+// (a redirect or a BBB error) within the deadline.
 func (o outcome) check(t *testing.T) {
 	t.Helper()
 	o.report.check(t, 10*time.Second)
 	if o.maxLatency > requestDeadline+time.Second {
 		t.Errorf("slowest answer %.1fs (%s), want within the request deadline %s", o.maxLatency.Seconds(), o.slowest, requestDeadline)
 	}
-	t.Logf("joins of running meetings during the outage: %d, failed %d", o.joins, len(o.joinsFailed))
+	t.Logf("joins of seen running meetings during the outage: %d, failed %d; a join of an unseen one: %.1fs, %s",
+		o.joins, len(o.joinsFailed), o.unseen.took.Seconds(), oneLine(o.unseen.String()))
 	if o.joins == 0 || len(o.joinsFailed) > 0 {
 		t.Errorf("joins to running meetings while PostgreSQL was out: %d failed of %d, want all to work; e.g. %v",
 			len(o.joinsFailed), o.joins, o.joinsFailed[:min(3, len(o.joinsFailed))])
+	}
+	if o.unseen.err != nil || o.unseen.took > requestDeadline+time.Second || (o.unseen.status != 302 && !strings.Contains(o.unseen.body, "<returncode>FAILED</returncode>")) {
+		t.Errorf("join of an unseen meeting while PostgreSQL was out: %s after %.1fs, want an answer within %s",
+			oneLine(o.unseen.String()), o.unseen.took.Seconds(), requestDeadline)
 	}
 }
 

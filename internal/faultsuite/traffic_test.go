@@ -117,7 +117,8 @@ type traffic struct {
 
 	mu       sync.Mutex
 	results  []result
-	meetings []string // created with SUCCESS
+	meetings []string        // created with SUCCESS
+	joined   map[string]bool // joined with a redirect at least once
 	seq      int
 
 	stop chan struct{}
@@ -125,7 +126,7 @@ type traffic struct {
 }
 
 func startTraffic(a *api, name string, workers int) *traffic {
-	tr := &traffic{api: a, name: name, stop: make(chan struct{})}
+	tr := &traffic{api: a, name: name, stop: make(chan struct{}), joined: map[string]bool{}}
 	for w := range workers {
 		tr.wg.Add(1)
 		go tr.work(w)
@@ -163,7 +164,13 @@ func (tr *traffic) work(w int) {
 				tr.mu.Unlock()
 			}
 		case n < 6:
-			tr.record("join", tr.api.join(pick))
+			a := tr.api.join(pick)
+			tr.record("join", a)
+			if a.success() {
+				tr.mu.Lock()
+				tr.joined[pick] = true
+				tr.mu.Unlock()
+			}
 		case n < 7:
 			tr.record("getMeetings", tr.api.get("getMeetings", ""))
 		case n < 9:
@@ -191,6 +198,18 @@ func (tr *traffic) created() []string {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
 	return append([]string(nil), tr.meetings...)
+}
+
+// seen returns the meetings joined at least once.
+func (tr *traffic) seen() []string {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	var out []string
+	for id := range tr.joined {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // report summarises a scenario.

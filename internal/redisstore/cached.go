@@ -51,8 +51,9 @@ import (
 // and its servers; UpdateCreateParams the meeting (its MeetingID is looked up by row id);
 // EndMeetings the requested meetings; EndServerMeetings and Reconcile the meetings they ended;
 // tenant writes the old and new names. Reconcile does not invalidate meetings whose MissedPolls
-// counter it changed without ending them: cached meetings may show a MissedPolls up to the TTL
-// old.
+// counter it changed without ending them, nor SetParticipants the meetings it counted (every
+// poll would empty the join path's cache): cached meetings may show a MissedPolls and
+// Participants up to the TTL old.
 //
 // # Failures
 //

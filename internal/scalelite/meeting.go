@@ -32,6 +32,9 @@ type Meeting struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	EndedAt     *time.Time
+
+	// Participants is the users its server listed at the last poll (0 until then).
+	Participants int
 }
 
 // Running reports whether the meeting has not ended in our records.
@@ -45,6 +48,10 @@ type MeetingFilter struct {
 	IncludeEnded bool  // default: running meetings only
 	AfterID      int64 // keyset pagination: rows with ID > AfterID
 	Limit        int   // 0 = no limit
+
+	// ActiveSince, when set, keeps the meetings running or ended at or after it (ended ones
+	// are included whatever IncludeEnded says).
+	ActiveSince *time.Time
 }
 
 // PlaceResult tells what PlaceMeeting did.
@@ -93,6 +100,10 @@ type MeetingStore interface {
 	EndMeetings(ctx context.Context, meetingIDs []string, at time.Time) ([]*Meeting, error)
 	// EndServerMeetings marks every running meeting on the server ended and returns them.
 	EndServerMeetings(ctx context.Context, serverID string, at time.Time) ([]*Meeting, error)
+	// SetParticipants records the users a poll of the server listed for its running meetings,
+	// by MeetingID; meetings not in the map, ended or on other servers are left alone. It does
+	// not change UpdatedAt.
+	SetParticipants(ctx context.Context, serverID string, participants map[string]int) error
 	// Reconcile applies one successful poll of a server: meetings listed in seen get
 	// MissedPolls=0; running ones not listed get MissedPolls+1 and are ended when they reach
 	// missLimit and were created before graceBefore. It returns the meetings it ended.

@@ -136,6 +136,14 @@ func (s *MeetingService) create(ctx context.Context, req CreateRequest, place Pl
 		s.undo(ctx, res)
 		return a, fmt.Errorf("create meeting %s on %s: %w", meetingID, srv.ID, err)
 	}
+	if !res.Placed() && m.CreateQuery == "" {
+		// A meeting without create parameters (imported from Scalelite, which never stored
+		// them) keeps what this create asked for, with its own password and voice bridge, so it
+		// can be re-created if its server dies.
+		if err := s.store.UpdateCreateParams(ctx, m.ID, place.Create.Plan(m, srv, true).Params.Encode(), req.Body); err != nil {
+			s.logger.ErrorContext(ctx, "store create parameters", "meeting_id", meetingID, "error", err)
+		}
+	}
 	if res.Placed() {
 		if changed {
 			if err := s.store.UpdateCreateParams(ctx, m.ID, params.Encode(), req.Body); err != nil {

@@ -12,7 +12,24 @@ const (
 	RecordingPublished   = "published"
 	RecordingUnpublished = "unpublished"
 	RecordingDeleted     = "deleted"
+	// RecordingNoState is a recording without a state: Scalelite stores null for recordings
+	// indexed before it recorded states, or whose metadata.xml had none.
+	RecordingNoState = ""
 )
+
+// AllRecordingStates returns every state, RecordingNoState and deleted included (getRecordings'
+// state=any, and what updateRecordings and deleteRecordings act on).
+func AllRecordingStates() []string {
+	return []string{RecordingProcessing, RecordingProcessed, RecordingPublished, RecordingUnpublished,
+		RecordingDeleted, RecordingNoState}
+}
+
+// ListedRecordingStates returns the states getRecordings lists without a state filter and
+// publishRecordings acts on: published, unpublished, and recordings without a state (Scalelite's
+// published/unpublished scope keeps its null-state rows).
+func ListedRecordingStates() []string {
+	return []string{RecordingPublished, RecordingUnpublished, RecordingNoState}
+}
 
 // Recording is one recorded session with its formats, indexed from metadata.xml.
 type Recording struct {
@@ -20,7 +37,7 @@ type Recording struct {
 	RecordID       string
 	MeetingID      string // external meeting id
 	Name           string
-	State          string // "" when unknown
+	State          string // RecordingNoState ("") when unknown (Scalelite's null)
 	Published      bool
 	Protected      bool
 	PublishUpdated bool // publish state was changed through the API; imports keep it

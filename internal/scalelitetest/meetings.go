@@ -91,6 +91,8 @@ func testMeetings(t *testing.T, newStore func(t *testing.T) scalelite.Store) {
 			{"no tenant", scalelite.MeetingFilter{TenantID: ptr("")}, []string{"m1"}},
 			{"after id", scalelite.MeetingFilter{AfterID: m3.ID - 1, IncludeEnded: true}, []string{"m3", "m4"}},
 			{"limit", scalelite.MeetingFilter{Limit: 2, IncludeEnded: true}, []string{"m1", "m2"}},
+			{"active since before the end", scalelite.MeetingFilter{ActiveSince: ptr(t0)}, []string{"m1", "m2", "m3", "m4"}},
+			{"active since after the end", scalelite.MeetingFilter{ActiveSince: ptr(t0.Add(time.Second))}, []string{"m1", "m2", "m3"}},
 		}
 		for _, tt := range tests {
 			got, err := s.Meetings(ctx, tt.f)
@@ -142,6 +144,45 @@ func testMeetings(t *testing.T, newStore func(t *testing.T) scalelite.Store) {
 		must(t, "Meetings", err)
 		if len(all) != 2 || all[0].Running() || !all[1].Running() {
 			t.Errorf("history of m1: %+v", all)
+		}
+	})
+
+	t.Run("participants", func(t *testing.T) {
+		s := newStore(t)
+		CreateServers(t, s, "a", "b")
+		place(t, s, "m1", "") // a
+		place(t, s, "m2", "") // b
+		place(t, s, "m3", "") // a
+		place(t, s, "m4", "") // b
+		_, err := s.EndMeetings(ctx, []string{"m3"}, t0)
+		must(t, "EndMeetings", err)
+		counts := func() map[string]int {
+			all, err := s.Meetings(ctx, scalelite.MeetingFilter{IncludeEnded: true})
+			must(t, "Meetings", err)
+			out := map[string]int{}
+			for _, m := range all {
+				out[m.MeetingID] = m.Participants
+			}
+			return out
+		}
+		if got, want := counts(), map[string]int{"m1": 0, "m2": 0, "m3": 0, "m4": 0}; !equalMaps(got, want) {
+			t.Fatalf("new meetings count %v, want none", got)
+		}
+		// Server a's poll counts m1; m2 is on b and m3 has ended: both are left alone.
+		must(t, "SetParticipants a", s.SetParticipants(ctx, "a", map[string]int{"m1": 12, "m2": 7, "m3": 5, "zz": 1}))
+		must(t, "SetParticipants b", s.SetParticipants(ctx, "b", map[string]int{"m4": 3}))
+		must(t, "SetParticipants none", s.SetParticipants(ctx, "b", nil))
+		if got, want := counts(), map[string]int{"m1": 12, "m2": 0, "m3": 0, "m4": 3}; !equalMaps(got, want) {
+			t.Fatalf("counts = %v, want %v", got, want)
+		}
+		m1, err := s.Meeting(ctx, "m1")
+		must(t, "Meeting", err)
+		if m1.Participants != 12 {
+			t.Errorf("Meeting(m1).Participants = %d, want 12", m1.Participants)
+		}
+		must(t, "SetParticipants again", s.SetParticipants(ctx, "a", map[string]int{"m1": 0}))
+		if got := counts()["m1"]; got != 0 {
+			t.Errorf("m1 after the last user left = %d, want 0", got)
 		}
 	})
 

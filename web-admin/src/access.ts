@@ -3,23 +3,14 @@
 // that a read-only key sees no buttons it cannot use and a tenant key only its own views.
 
 import type { Client } from "./gql";
+import { ViewerDocument, type ViewerQuery } from "./gql/graphql";
 
-/** Viewer is the calling API key as the viewer query returns it. */
-export interface Viewer {
-  name: string;
-  /** admin, readonly or tenant:NAME. */
-  scope: string;
-  admin: boolean;
-  readOnly: boolean;
-  /** The tenant name of a tenant key, null otherwise. */
-  tenant: string | null;
-}
-
-export const viewerQuery = "query Viewer { viewer { name scope admin readOnly tenant } }";
+/** Viewer is the calling API key: name, scope (admin, readonly or tenant:NAME), tenant. */
+export type Viewer = ViewerQuery["viewer"];
 
 /** fetchViewer asks the server who the key is (it also checks the key). */
 export async function fetchViewer(client: Client): Promise<Viewer> {
-  const d = await client.request<{ viewer: Viewer }>(viewerQuery);
+  const d = await client.request(ViewerDocument);
   return d.viewer;
 }
 

@@ -1,6 +1,12 @@
-// The GraphQL client over HTTP: POST /graphql with the API key as a bearer token.
+// The GraphQL client over HTTP: POST /graphql with the API key as a bearer token. Operations are
+// the typed documents graphql-codegen generates from src/operations/*.graphql (src/gql/).
+
+import type { TypedDocumentString } from "./gql/graphql";
 
 export const endpoint = "/graphql";
+
+/** Doc is a generated operation with its answer and variables types. */
+export type Doc<R, V> = TypedDocumentString<R, V>;
 
 export interface GraphQLErrorItem {
   message: string;
@@ -42,6 +48,9 @@ export class NetworkError extends Error {
 
 export type Variables = Record<string, unknown>;
 
+/** Vars are an operation's variables; operations without variables take none. */
+type Vars<V> = V extends Record<string, never> ? [variables?: V] : [variables: V];
+
 /** Client sends operations with one API key; onUnauthenticated fires on UNAUTHENTICATED answers. */
 export class Client {
   constructor(
@@ -57,16 +66,16 @@ export class Client {
    * request runs a query or mutation and returns its data. Any error in the answer throws a
    * GraphQLError (with the partial data attached); use requestPartial to keep partial results.
    */
-  async request<T>(query: string, variables?: Variables): Promise<T> {
-    const { data, errors, status } = await this.send<T>(query, variables);
+  async request<T, V>(doc: Doc<T, V>, ...variables: Vars<V>): Promise<T> {
+    const { data, errors, status } = await this.send<T>(String(doc), variables[0] as Variables | undefined);
     if (errors.length > 0) throw new GraphQLError(errors, status, data);
     if (data === null || data === undefined) throw new GraphQLError([{ message: "Empty answer" }], status);
     return data;
   }
 
   /** requestPartial returns the data and the errors of an answer (e.g. FORBIDDEN secret fields). */
-  async requestPartial<T>(query: string, variables?: Variables): Promise<{ data: T | null; errors: GraphQLErrorItem[] }> {
-    const { data, errors, status } = await this.send<T>(query, variables);
+  async requestPartial<T, V>(doc: Doc<T, V>, ...variables: Vars<V>): Promise<{ data: T | null; errors: GraphQLErrorItem[] }> {
+    const { data, errors, status } = await this.send<T>(String(doc), variables[0] as Variables | undefined);
     if (data === null || data === undefined) throw new GraphQLError(errors.length ? errors : [{ message: "Empty answer" }], status);
     return { data, errors };
   }

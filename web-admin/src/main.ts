@@ -14,7 +14,9 @@ import { overviewView } from "./views/overview";
 import { recordingsView } from "./views/recordings";
 import { serverView } from "./views/server";
 import { signInView } from "./views/signin";
-import { tenantsView, tenantView } from "./views/tenants";
+import { graphiqlView } from "./views/graphiql";
+import { tenantView } from "./views/tenant";
+import { tenantsView } from "./views/tenants";
 
 const base = new URL(document.baseURI).pathname.replace(/\/?$/, "/");
 
@@ -50,6 +52,7 @@ const routes: RouteDef[] = [
   route("tenants/:id", tenantView, "tenants"),
   route("api-keys", apiKeysView, "api-keys", canListKeys),
   route("audit", auditView, "audit", canReadAudit),
+  route("graphql", graphiqlView, "graphql"),
 ];
 
 const navItems: [string, string, Allowed?][] = [
@@ -59,6 +62,7 @@ const navItems: [string, string, Allowed?][] = [
   ["tenants", "Tenants"],
   ["api-keys", "API keys", canListKeys],
   ["audit", "Audit log", canReadAudit],
+  ["graphql", "GraphQL"],
 ];
 
 const root = document.getElementById("app")!;
@@ -192,9 +196,17 @@ function notAllowed(v: Viewer): View {
   };
 }
 
+// The GraphQL page (GraphiQL) needs the looser Content-Security-Policy the server sends with
+// /admin/graphql (inline styles, data: fonts): reach it by loading the page, not in place.
+const loadedAt = relativePath();
+
 function render(): void {
   if (!session) return;
   const path = relativePath();
+  if (path === "graphql" && loadedAt !== "graphql") {
+    location.reload();
+    return;
+  }
   const query = new URLSearchParams(location.search);
   let view: View | null = null;
   let nav: string | undefined;
@@ -232,7 +244,18 @@ document.addEventListener("click", (ev) => {
   const a = (ev.target as Element).closest?.("a");
   if (!a || a.target || a.hasAttribute("download") || !session) return;
   const url = new URL(a.href, location.href);
-  if (url.origin !== location.origin || !url.pathname.startsWith(base) || url.hash) return;
+  if (url.origin !== location.origin || !url.pathname.startsWith(base)) return;
+  if (url.hash) {
+    // A link within the page: scroll to its target and move the focus there.
+    const target = url.pathname === location.pathname ? document.getElementById(decodeURIComponent(url.hash.slice(1))) : null;
+    if (target) {
+      ev.preventDefault();
+      target.setAttribute("tabindex", "-1");
+      target.focus({ preventScroll: true });
+      target.scrollIntoView({ block: "start" });
+    }
+    return;
+  }
   ev.preventDefault();
   navigate(url.pathname.slice(base.length) + url.search);
 });

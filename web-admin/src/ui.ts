@@ -1,5 +1,6 @@
 // Shared pieces of the console's views: notices, error boxes, dialogs and busy buttons.
 
+import { html, nothing, type TemplateResult } from "lit-html";
 import { append, h, uid, type Child } from "./dom";
 import { GraphQLError, NetworkError, type GraphQLErrorItem } from "./gql";
 
@@ -94,24 +95,40 @@ export interface ButtonOptions {
   disabled?: boolean;
 }
 
-/** button runs action on click and is disabled (aria-busy) while its promise runs. */
-export function button(text: Child, action: () => Promise<unknown> | unknown, opts: ButtonOptions = {}): HTMLButtonElement {
+function buttonClass(opts: ButtonOptions): string {
   const cls = ["btn"];
   if (opts.kind && opts.kind !== "default") cls.push(`btn-${opts.kind}`);
   if (opts.small) cls.push("btn-small");
-  const b = h("button", { class: cls.join(" "), type: "button", "aria-label": opts.label, title: opts.title, disabled: opts.disabled }, text);
-  b.addEventListener("click", async () => {
-    if (b.getAttribute("aria-busy") === "true") return;
-    b.setAttribute("aria-busy", "true");
-    b.disabled = true;
-    try {
-      await action();
-    } finally {
-      b.removeAttribute("aria-busy");
-      b.disabled = !!opts.disabled;
-    }
-  });
+  return cls.join(" ");
+}
+
+/** whileBusy runs action with b disabled and aria-busy; a click while busy is ignored. */
+async function whileBusy(b: HTMLButtonElement, action: () => Promise<unknown> | unknown, opts: ButtonOptions): Promise<void> {
+  if (b.getAttribute("aria-busy") === "true") return;
+  b.setAttribute("aria-busy", "true");
+  b.disabled = true;
+  try {
+    await action();
+  } finally {
+    b.removeAttribute("aria-busy");
+    b.disabled = !!opts.disabled;
+  }
+}
+
+/** button runs action on click and is disabled (aria-busy) while its promise runs. */
+export function button(text: Child, action: () => Promise<unknown> | unknown, opts: ButtonOptions = {}): HTMLButtonElement {
+  const b = h("button", { class: buttonClass(opts), type: "button", "aria-label": opts.label, title: opts.title, disabled: opts.disabled }, text);
+  b.addEventListener("click", () => whileBusy(b, action, opts));
   return b;
+}
+
+/**
+ * actionButton is button for lit-html templates: the element is kept across renders, so a
+ * focused button stays focused while live updates redraw the page.
+ */
+export function actionButton(text: string, action: () => Promise<unknown> | unknown, opts: ButtonOptions = {}): TemplateResult {
+  return html`<button type="button" class=${buttonClass(opts)} aria-label=${opts.label ?? nothing} title=${opts.title ?? nothing} ?disabled=${opts.disabled}
+    @click=${(ev: Event) => whileBusy(ev.currentTarget as HTMLButtonElement, action, opts)}>${text}</button>`;
 }
 
 /** badge is a short coloured label. */

@@ -2,16 +2,10 @@
 
 import type { App, View } from "../app";
 import { h, replace, time } from "../dom";
+import { ApiKeysDocument, CreateApiKeyDocument, RevokeApiKeyDocument, TenantNamesDocument, type ApiKeyRowFragment, type CreateApiKeyInput } from "../gql/graphql";
 import { badge, button, confirmDialog, copyButton, errorBox, formDialog, notify, notifyError, showDialog } from "../ui";
 
-interface ApiKey {
-  id: string;
-  name: string;
-  scope: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+type ApiKey = ApiKeyRowFragment;
 
 export function apiKeysView(app: App): View {
   const el = h("section", { class: "view" });
@@ -20,7 +14,7 @@ export function apiKeysView(app: App): View {
 
   async function load(): Promise<void> {
     try {
-      const d = await app.client.request<{ apiKeys: ApiKey[] }>("query ApiKeys { apiKeys { id name scope createdAt lastUsedAt revokedAt } }");
+      const d = await app.client.request(ApiKeysDocument);
       if (disposed) return;
       const keys = [...d.apiKeys].sort((a, b) => Number(!!a.revokedAt) - Number(!!b.revokedAt) || b.createdAt.localeCompare(a.createdAt));
       replace(
@@ -63,7 +57,7 @@ export function apiKeysView(app: App): View {
   const create = async () => {
     let tenants: { value: string; label: string }[] = [];
     try {
-      const d = await app.client.request<{ tenants: { name: string }[] }>("query TenantNames { tenants { name } }");
+      const d = await app.client.request(TenantNamesDocument);
       tenants = d.tenants.map((t) => ({ value: `tenant:${t.name}`, label: `tenant:${t.name} — that tenant's meetings and recordings` }));
     } catch {
       // Without tenants the scope list offers admin and readonly only.
@@ -87,12 +81,9 @@ export function apiKeysView(app: App): View {
       ],
       submit: "Create key",
       onSubmit: async (v) => {
-        const input: Record<string, unknown> = { scope: String(v.scope) };
+        const input: CreateApiKeyInput = { scope: String(v.scope) };
         if (String(v.name).trim()) input.name = String(v.name).trim();
-        const d = await app.client.request<{ createApiKey: { key: string; apiKey: ApiKey } }>(
-          "mutation CreateApiKey($input: CreateApiKeyInput!) { createApiKey(input: $input) { key apiKey { id name scope createdAt lastUsedAt revokedAt } } }",
-          { input },
-        );
+        const d = await app.client.request(CreateApiKeyDocument, { input });
         created = d.createApiKey;
       },
     });
@@ -121,7 +112,7 @@ export function apiKeysView(app: App): View {
     });
     if (!ok) return;
     try {
-      await app.client.request("mutation Revoke($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }", { id: k.id });
+      await app.client.request(RevokeApiKeyDocument, { id: k.id });
       notify(`Key ${k.name} revoked.`);
     } catch (e) {
       notifyError(`Revoke ${k.name}`, e);

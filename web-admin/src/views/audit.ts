@@ -2,25 +2,9 @@
 
 import type { App, View } from "../app";
 import { append, h, replace, time } from "../dom";
-import type { PageInfo } from "../pager";
+import { AuditLogDocument } from "../gql/graphql";
 import { badge, button, errorBox } from "../ui";
 
-interface Entry {
-  id: string;
-  time: string;
-  actor: string;
-  action: string;
-  arguments: string;
-  result: string;
-}
-
-const query = `query Audit($first: Int, $after: String) {
-  auditLog(first: $first, after: $after) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    nodes { id time actor action arguments result }
-  }
-}`;
 
 function args(raw: string): Node {
   let text = raw;
@@ -57,7 +41,7 @@ export function auditView(app: App): View {
       shown = 0;
     }
     try {
-      const d = await app.client.request<{ auditLog: { totalCount: number; pageInfo: PageInfo; nodes: Entry[] } }>(query, { first: 50, after });
+      const d = await app.client.request(AuditLogDocument, { first: 50, after });
       if (disposed) return;
       const c = d.auditLog;
       if (reset) body.replaceChildren();

@@ -3,39 +3,11 @@
 
 import type { App, View } from "../app";
 import { h, num, replace, time } from "../dom";
-import { Pager, type PageInfo } from "../pager";
+import { DeleteRecordingsDocument, ProtectRecordingsDocument, PublishRecordingsDocument, RecordingsDocument, type RecordingFilter, type RecordingsQuery } from "../gql/graphql";
+import { Pager } from "../pager";
 import { badge, button, confirmDialog, errorBox, fieldControl, notify, notifyError } from "../ui";
 
-interface RecordingNode {
-  recordID: string;
-  meetingID: string;
-  name: string;
-  state: string | null;
-  published: boolean;
-  protected: boolean;
-  participants: number | null;
-  startTime: string | null;
-  endTime: string | null;
-  tenantId: string | null;
-  metadata: { key: string; value: string }[];
-  formats: { format: string; url: string; length: number }[];
-}
-
-interface RecordingsAnswer {
-  recordings: { totalCount: number; pageInfo: PageInfo; nodes: RecordingNode[] };
-}
-
-const query = `query Recordings($filter: RecordingFilter, $first: Int, $after: String) {
-  recordings(filter: $filter, first: $first, after: $after) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    nodes {
-      recordID meetingID name state published protected participants startTime endTime tenantId
-      metadata { key value }
-      formats { format url length }
-    }
-  }
-}`;
+type RecordingNode = RecordingsQuery["recordings"]["nodes"][number];
 
 const columns = ["Recording", "Meeting", "State", "Participants", "Started", "Length", "Formats"];
 
@@ -70,14 +42,15 @@ export function recordingsView(app: App, _params: Record<string, string>, q: URL
 
   const meetingIDs = fieldControl({ name: "meetingIDs", label: "Meeting IDs", value: q.get("meetingID") ?? "", placeholder: "any", help: "Comma-separated." });
   const recordIDs = fieldControl({ name: "recordIDs", label: "Record ID or prefix", value: q.get("recordID") ?? "", placeholder: "any", help: "Prefix match." });
-  const metadata = fieldControl({ name: "metadata", label: "Metadata", type: "textarea", rows: 1, placeholder: "key=value per line", help: "Keys are AND-ed, values of one key OR-ed." });
+  const tenant = q.get("tenant");
+  const metadata = fieldControl({ name: "metadata", label: "Metadata", type: "textarea", rows: 1, value: tenant ? `tenant-id=${tenant}` : "", placeholder: "key=value per line", help: "Keys are AND-ed, values of one key OR-ed." });
   const stateBoxes = states.map((s) => {
     const c = fieldControl({ name: `state-${s}`, label: s, type: "checkbox", value: s !== "deleted" && (q.get("states")?.split(",").includes(s) ?? false) });
     return { s, ...c };
   });
 
   const filter = () => {
-    const f: Record<string, unknown> = {};
+    const f: RecordingFilter = {};
     const m = list(meetingIDs.input.value);
     if (m) f.meetingIDs = m;
     const r = list(recordIDs.input.value);
@@ -122,16 +95,13 @@ export function recordingsView(app: App, _params: Record<string, string>, q: URL
 
   const publish = (ids: string[], on: boolean) =>
     after(`${on ? "Publish" : "Unpublish"} ${ids.length} recording(s)`, async () => {
-      const d = await app.client.request<{ publishRecordings: { recordID: string; published: boolean }[] }>(
-        "mutation Publish($ids: [String!]!, $on: Boolean!) { publishRecordings(recordIDs: $ids, publish: $on) { recordID published } }",
-        { ids, on },
-      );
+      const d = await app.client.request(PublishRecordingsDocument, { ids, publish: on });
       notify(`${d.publishRecordings.length} recording(s) ${on ? "published" : "unpublished"}.`);
     });
 
   const protect = (ids: string[], on: boolean) =>
     after(`${on ? "Protect" : "Unprotect"} ${ids.length} recording(s)`, async () => {
-      await app.client.request("mutation Protect($ids: [String!]!, $on: Boolean!) { protectRecordings(recordIDs: $ids, protect: $on) { recordID protected } }", { ids, on });
+      await app.client.request(ProtectRecordingsDocument, { ids, on });
       notify(`${ids.length} recording(s) ${on ? "protected" : "unprotected"}.`);
     });
 
@@ -145,7 +115,7 @@ export function recordingsView(app: App, _params: Record<string, string>, q: URL
     });
     if (!ok) return;
     await after(`Delete ${ids.length} recording(s)`, async () => {
-      await app.client.request("mutation Delete($ids: [String!]!) { deleteRecordings(recordIDs: $ids) { recordID state } }", { ids });
+      await app.client.request(DeleteRecordingsDocument, { ids });
       for (const id of ids) selected.delete(id);
       notify(`${ids.length} recording(s) deleted.`);
     });
@@ -209,7 +179,7 @@ export function recordingsView(app: App, _params: Record<string, string>, q: URL
   async function load(): Promise<void> {
     results.setAttribute("aria-busy", "true");
     try {
-      const d = await app.client.request<RecordingsAnswer>(query, { filter: filter(), first: pager.size, after: pager.after });
+      const d = await app.client.request(RecordingsDocument, { filter: filter(), first: pager.size, after: pager.after });
       if (disposed) return;
       const c = d.recordings;
       current = c.nodes;

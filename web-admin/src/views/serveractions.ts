@@ -10,17 +10,22 @@
 import type { App } from "../app";
 import { h } from "../dom";
 import { GraphQLError } from "../gql";
-import { confirmDialog, formDialog, notify, notifyError } from "../ui";
+import {
+  AddServerDocument,
+  CordonServerDocument,
+  DisableServerDocument,
+  EnableServerDocument,
+  PanicServerDocument,
+  PollServersDocument,
+  RemoveServerDocument,
+  SetLoadMultiplierDocument,
+  type AddServerInput,
+  type PanicServerMutation,
+  type ServerState,
+} from "../gql/graphql";
+import { button, confirmDialog, formDialog, notify, notifyError } from "../ui";
 
-export type ServerState = "ENABLED" | "CORDONED" | "DISABLED";
-
-interface PanicResult {
-  server: { id: string; state: ServerState };
-  endedMeetings: { meetingID: string }[];
-  endErrors: string[];
-}
-
-const panicFields = "server { id state } endedMeetings { meetingID } endErrors";
+type PanicResult = PanicServerMutation["panicServer"];
 
 const recoverableNote = "they stay in our records, recoverable: the next create or join of each re-creates it on a healthy server";
 
@@ -52,14 +57,14 @@ async function run(what: string, f: () => Promise<void>): Promise<boolean> {
 
 export function enableServer(app: App, id: string): Promise<boolean> {
   return run(`Enable ${id}`, async () => {
-    const d = await app.client.request<{ enableServer: { state: ServerState } }>("mutation Enable($id: ID!) { enableServer(id: $id) { id state } }", { id });
+    const d = await app.client.request(EnableServerDocument, { id });
     notify(`Server ${id} is ${d.enableServer.state.toLowerCase()}.`);
   });
 }
 
 export function cordonServer(app: App, id: string): Promise<boolean> {
   return run(`Cordon ${id}`, async () => {
-    const d = await app.client.request<{ cordonServer: { state: ServerState } }>("mutation Cordon($id: ID!) { cordonServer(id: $id) { id state } }", { id });
+    const d = await app.client.request(CordonServerDocument, { id });
     notify(`Server ${id} is ${d.cordonServer.state.toLowerCase()}: it keeps its meetings and takes no new ones.`);
   });
 }
@@ -72,9 +77,8 @@ export async function disableServer(app: App, id: string): Promise<boolean> {
     danger: true,
   });
   if (!ok) return false;
-  const mutation = `mutation Disable($id: ID!, $force: Boolean) { disableServer(id: $id, force: $force) { ${panicFields} } }`;
   try {
-    const d = await app.client.request<{ disableServer: PanicResult }>(mutation, { id, force: false });
+    const d = await app.client.request(DisableServerDocument, { id, force: false });
     reportPanic("Disabled", d.disableServer);
     return true;
   } catch (e) {
@@ -97,7 +101,7 @@ export async function disableServer(app: App, id: string): Promise<boolean> {
     });
     if (!force) return false;
     return run(`Disable ${id}`, async () => {
-      const d = await app.client.request<{ disableServer: PanicResult }>(mutation, { id, force: true });
+      const d = await app.client.request(DisableServerDocument, { id, force: true });
       reportPanic("Disabled", d.disableServer);
     });
   }
@@ -121,10 +125,7 @@ export function panicServer(app: App, id: string): Promise<boolean> {
     danger: true,
     onSubmit: async (v) => {
       if (String(v.confirm).trim() !== id) throw new Error(`Type the server id ${id} exactly to confirm.`);
-      const d = await app.client.request<{ panicServer: PanicResult }>(
-        `mutation Panic($id: ID!, $keepState: Boolean, $skipEndCalls: Boolean) { panicServer(id: $id, keepState: $keepState, skipEndCalls: $skipEndCalls) { ${panicFields} } }`,
-        { id, keepState: v.keepState === true, skipEndCalls: v.skipEndCalls === true },
-      );
+      const d = await app.client.request(PanicServerDocument, { id, keepState: v.keepState === true, skipEndCalls: v.skipEndCalls === true });
       reportPanic("Panicked", d.panicServer, v.skipEndCalls === true);
     },
   });
@@ -139,7 +140,7 @@ export function setLoadMultiplier(app: App, id: string, current: number): Promis
     onSubmit: async (v) => {
       const value = Number(v.loadMultiplier);
       if (!Number.isFinite(value)) throw new Error("Enter a number.");
-      await app.client.request("mutation SetLoadMultiplier($id: ID!, $m: Float!) { setLoadMultiplier(id: $id, loadMultiplier: $m) { id loadMultiplier } }", { id, m: value });
+      await app.client.request(SetLoadMultiplierDocument, { id, m: value });
       notify(`Load multiplier of ${id} set to ${value}.`);
     },
   });
@@ -159,7 +160,7 @@ export async function removeServer(app: App, id: string): Promise<boolean> {
   });
   if (!ok) return false;
   return run(`Remove ${id}`, async () => {
-    await app.client.request("mutation Remove($id: ID!) { removeServer(id: $id) { id } }", { id });
+    await app.client.request(RemoveServerDocument, { id });
     notify(`Server ${id} removed.`);
   });
 }
@@ -178,18 +179,15 @@ export function addServer(app: App): Promise<boolean> {
     ],
     submit: "Add server",
     onSubmit: async (v) => {
-      const input: Record<string, unknown> = { url: String(v.url).trim(), secret: String(v.secret) };
+      const input: AddServerInput = { url: String(v.url).trim(), secret: String(v.secret) };
       if (String(v.loadMultiplier).trim() !== "") input.loadMultiplier = Number(v.loadMultiplier);
       if (String(v.tag).trim() !== "") input.tag = String(v.tag).trim();
       if (String(v.id).trim() !== "") input.id = String(v.id).trim();
-      const d = await app.client.request<{ addServer: { server: { id: string }; warnings: string[] } }>(
-        "mutation AddServer($input: AddServerInput!) { addServer(input: $input) { server { id state } warnings } }",
-        { input },
-      );
+      const d = await app.client.request(AddServerDocument, { input });
       const id = d.addServer.server.id;
       for (const w of d.addServer.warnings) notify(`Warning: ${w}`, "info");
       if (v.enable === true) {
-        await app.client.request("mutation Enable($id: ID!) { enableServer(id: $id) { id state } }", { id });
+        await app.client.request(EnableServerDocument, { id });
       }
       notify(`Server ${id} added${v.enable === true ? " and enabled" : ""}.`);
     },
@@ -198,7 +196,35 @@ export function addServer(app: App): Promise<boolean> {
 
 export function pollServers(app: App): Promise<boolean> {
   return run("Poll", async () => {
-    const d = await app.client.request<{ pollServers: { id: string }[] }>("mutation Poll { pollServers { id } }");
+    const d = await app.client.request(PollServersDocument);
     notify(`Polled ${d.pollServers.length} server${d.pollServers.length === 1 ? "" : "s"}.`);
   });
+}
+
+/** serverActions is the actions cell of a server: its next state change and a menu. */
+export function serverActions(app: App, row: { id: string; state: ServerState; loadMultiplier: number }, after: () => void, small = true): HTMLElement {
+  const then = (p: Promise<boolean>) => p.then((changed) => changed && after());
+  const primary =
+    row.state === "ENABLED"
+      ? button("Cordon", () => then(cordonServer(app, row.id)), { small, label: `Cordon ${row.id}`, title: "Keep its meetings, take no new ones" })
+      : button("Enable", () => then(enableServer(app, row.id)), { small, label: `Enable ${row.id}`, title: "Take new meetings" });
+  const item = (text: string, f: () => Promise<boolean>, danger = false) =>
+    h("li", null, button(text, () => {
+      menu.open = false;
+      return then(f());
+    }, { kind: danger ? "danger" : "ghost", small: true }));
+  const menu = h(
+    "details",
+    { class: "menu" },
+    h("summary", { class: small ? "btn btn-small" : "btn", "aria-label": `More actions for ${row.id}` }, "More"),
+    h(
+      "ul",
+      { class: "menu-list" },
+      row.state !== "DISABLED" ? item("Disable…", () => disableServer(app, row.id), true) : null,
+      item("Load multiplier…", () => setLoadMultiplier(app, row.id, row.loadMultiplier)),
+      item("Panic…", () => panicServer(app, row.id), true),
+      item("Remove…", () => removeServer(app, row.id), true),
+    ),
+  );
+  return h("div", { class: "actions" }, primary, menu);
 }

@@ -77,7 +77,8 @@ func (iso *isolation) graphql(t *testing.T) {
 		"server":        {{`{ server(id: "` + serverID + `") { id url } }`, clean}, {`{ server(id: "` + serverID + `") { secret } }`, refused}},
 		"clusterStatus": {{`{ clusterStatus { totals { servers } } }`, clean}},
 		"dialIn":        {{`{ dialIn { path authenticated pinMinDigits } }`, clean}},
-		"tenants":       {{`{ tenants { id name settings { param value } } }`, clean}},
+		"loadHistory":   {{`{ loadHistory { step cluster { times meetings } servers { serverId } } }`, clean}},
+		"tenants":       {{`{ tenants { id name settings { param value } usage { runningNow started } } }`, clean}},
 		"tenant":        {{`{ tenant(id: "` + iso.t2.ID + `") { id settings { value } } }`, hidden}, {`{ tenant(id: "t2") { id } }`, hidden}},
 
 		"createApiKey":            {{`mutation { createApiKey(input: {scope: "tenant:t2"}) { key } }`, refused}},

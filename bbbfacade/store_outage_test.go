@@ -3,6 +3,7 @@ package bbbfacade
 import (
 	"context"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -51,8 +52,8 @@ func (s *hangingStore) PlaceMeeting(ctx context.Context, req scalelite.PlaceRequ
 	return s.DB.PlaceMeeting(ctx, req)
 }
 
-// While the database hangs, a join of a meeting this instance has seen is still redirected (from
-// the copies it last read, within the store timeout), and a create answers within the call's
+// While the database hangs, a join of a meeting this instance has seen (created or joined) is
+// still redirected (from the copies it last read, within the store timeout), and a create answers within the call's
 // deadline instead of waiting for the database.
 func TestStoreOutage(t *testing.T) {
 	eachDB(t, func(t *testing.T, store *db.DB) {
@@ -65,6 +66,7 @@ func TestStoreOutage(t *testing.T) {
 		e.serviceStore = hs
 		e.start()
 		e.create("room-1", "")
+		e.create("room-new", "") // created, never joined before the outage
 		before := e.joinLocation("fullName=A&meetingID=room-1&password=ap")
 		time.Sleep(20 * time.Millisecond) // the copies are no longer fresh
 
@@ -72,6 +74,9 @@ func TestStoreOutage(t *testing.T) {
 		start := time.Now()
 		if got := e.joinLocation("fullName=A&meetingID=room-1&password=ap"); got != before {
 			t.Errorf("join during the outage: %s, want %s", got, before)
+		}
+		if got := e.joinLocation("fullName=A&meetingID=room-new&password=ap"); !strings.HasPrefix(got, e.bbbServer(0).URL()) {
+			t.Errorf("join of a meeting created just before the outage: %s", got)
 		}
 		if d := time.Since(start); d > 2*time.Second {
 			t.Errorf("join took %s during the outage", d)

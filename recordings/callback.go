@@ -2,7 +2,6 @@ package recordings
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/scalelite-go/scalelite/internal/bbb"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
@@ -216,30 +216,15 @@ func (n *Notifier) post(ctx context.Context, target, token string) (int, error) 
 	body := url.Values{"signed_parameters": {token}}.Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, strings.NewReader(body))
 	if err != nil {
-		return 0, withoutQuery(err)
+		return 0, bbb.RedactURLError(err) // a front-end may put a secret of its own in the query
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("User-Agent", "Scalelite")
 	resp, err := n.client.Do(req)
 	if err != nil {
-		return 0, withoutQuery(err)
+		return 0, bbb.RedactURLError(err) // a front-end may put a secret of its own in the query
 	}
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
 	return resp.StatusCode, nil
-}
-
-// withoutQuery rewrites the *url.Error net/http returns so that its text names the callback URL
-// without its query: a front-end may put a secret of its own there.
-func withoutQuery(err error) error {
-	var ue *url.Error
-	if !errors.As(err, &ue) {
-		return err
-	}
-	u, perr := url.Parse(ue.URL)
-	if perr != nil {
-		return fmt.Errorf("%s (unparsable URL): %w", ue.Op, ue.Err)
-	}
-	u.User, u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = nil, "", false, "", ""
-	return &url.Error{Op: ue.Op, URL: u.String(), Err: ue.Err}
 }

@@ -15,11 +15,12 @@ func RedactURLError(err error) error {
 	return &url.Error{Op: ue.Op, URL: RedactURL(ue.URL), Err: ue.Err}
 }
 
-// RedactURL returns u without its query, fragment and user info ("" when it cannot be parsed).
+// RedactURL returns u without its query, fragment and user info ("(unparsable URL)" when it
+// cannot be parsed).
 func RedactURL(u string) string {
 	p, err := url.Parse(u)
 	if err != nil {
-		return ""
+		return "(unparsable URL)"
 	}
 	p.RawQuery, p.ForceQuery, p.Fragment, p.RawFragment, p.User = "", false, "", "", nil
 	return p.String()

@@ -110,11 +110,4 @@ func classify(err error, timeout bool, status int) string {
 }
 
 // redactedActionURL is ActionURL without userinfo, query or fragment, for messages.
-func redactedActionURL(ep Endpoint, action string) string {
-	u, err := url.Parse(ActionURL(ep, action))
-	if err != nil {
-		return "(unparsable server URL)"
-	}
-	u.User, u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = nil, "", false, "", ""
-	return u.String()
-}
+func redactedActionURL(ep Endpoint, action string) string { return RedactURL(ActionURL(ep, action)) }

@@ -161,6 +161,11 @@ func (s *MeetingService) create(ctx context.Context, req CreateRequest, place Pl
 		}
 		s.publishMeeting(ctx, MeetingPlaced, m, srv.ID, detail)
 	}
+	// The first joins follow a create: they (and joins while the database is down) find the
+	// meeting and its server here.
+	now := s.now()
+	s.cache.putMeeting(m, now)
+	s.cache.putServer(srv, now)
 	a.result = &CreateResult{Meeting: m, Server: srv, Answer: answer, Placed: res.Placed()}
 	return a, nil
 }

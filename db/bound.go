@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/schema"
 )
 
 // Statements that carry secrets run with bound parameters.
@@ -116,6 +117,25 @@ func (db *DB) scanBound(ctx context.Context, idb bun.IDB, dest any, query string
 	return rows.Err()
 }
 
+// scanAllBound runs a statement whose values are bound parameters and scans every row it returns
+// into dest (a pointer to a slice of bun models or scalars).
+func (db *DB) scanAllBound(ctx context.Context, idb bun.IDB, dest any, query string, args ...any) error {
+	if db.dialect != Postgres {
+		return idb.NewRaw(query, args...).Scan(ctx, dest)
+	}
+	h, err := rawHandle(idb)
+	if err != nil {
+		return err
+	}
+	q, a := pgBound(query, args)
+	rows, err := h.QueryContext(ctx, q, a...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	return db.rw.ScanRows(ctx, rows, dest)
+}
+
 // insertBound inserts the bun model row (a pointer to a struct) with every value a bound
 // parameter. As bun does, a nil pointer is NULL, and a zero nullzero field is the column's
 // DEFAULT on PostgreSQL and NULL on SQLite; a zero auto-increment or identity key is left to the
@@ -129,35 +149,59 @@ func (db *DB) insertBound(ctx context.Context, idb bun.IDB, model any) error {
 	return err
 }
 
-func (db *DB) insertStatement(model any) (string, []any, error) {
-	v := reflect.ValueOf(model)
-	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
-		return "", nil, fmt.Errorf("db: insert needs a pointer to a model struct, got %T", model)
+// insertStatement is the INSERT of the models (pointers to structs of one bun model type), one
+// row each, with their values as '?' parameters. The columns are the first model's: an
+// auto-increment or identity key left zero there is left to the database in every row.
+func (db *DB) insertStatement(models ...any) (string, []any, error) {
+	if len(models) == 0 {
+		return "", nil, fmt.Errorf("db: nothing to insert")
 	}
-	v = v.Elem()
-	table := db.rw.Table(v.Type())
-	var cols, values []string
-	var args []any
+	first := reflect.ValueOf(models[0])
+	if first.Kind() != reflect.Pointer || first.Elem().Kind() != reflect.Struct {
+		return "", nil, fmt.Errorf("db: insert needs pointers to a model struct, got %T", models[0])
+	}
+	table := db.rw.Table(first.Elem().Type())
+	var fields []*schema.Field
+	var cols []string
 	for _, f := range table.Fields {
-		if (f.AutoIncrement || f.Identity) && f.HasZeroValue(v) {
+		if (f.AutoIncrement || f.Identity) && f.HasZeroValue(first.Elem()) {
 			continue
 		}
+		fields = append(fields, f)
 		cols = append(cols, string(f.SQLName))
-		fv := f.Value(v)
-		switch {
-		case f.NullZero && f.IsZero(fv) && db.dialect == Postgres:
-			values = append(values, "DEFAULT")
-		case f.IsPtr && fv.IsNil(), f.NullZero && f.IsZero(fv):
-			values = append(values, "?")
-			args = append(args, nil)
-		default:
-			values = append(values, "?")
-			args = append(args, fv.Interface())
-		}
 	}
-	query := "INSERT INTO " + string(table.SQLName) + " (" + strings.Join(cols, ", ") + ") VALUES (" +
-		strings.Join(values, ", ") + ")"
-	return query, args, nil
+	var b strings.Builder
+	b.WriteString("INSERT INTO " + string(table.SQLName) + " (" + strings.Join(cols, ", ") + ") VALUES ")
+	args := make([]any, 0, len(models)*len(fields))
+	for i, model := range models {
+		v := reflect.ValueOf(model)
+		if v.Type() != first.Type() {
+			return "", nil, fmt.Errorf("db: insert of %T with %T", models[0], model)
+		}
+		v = v.Elem()
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for j, f := range fields {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			fv := f.Value(v)
+			switch {
+			case f.NullZero && f.IsZero(fv) && db.dialect == Postgres:
+				b.WriteString("DEFAULT")
+			case f.IsPtr && fv.IsNil(), f.NullZero && f.IsZero(fv):
+				b.WriteByte('?')
+				args = append(args, nil)
+			default:
+				b.WriteByte('?')
+				args = append(args, fv.Interface())
+			}
+		}
+		b.WriteByte(')')
+	}
+	return b.String(), args, nil
 }
 
 // boundSet collects the "column = ?" assignments of an UPDATE with bound values.

@@ -34,8 +34,11 @@ func (db *DB) ImportMeeting(ctx context.Context, m *scalelite.Meeting, replace b
 				return fmt.Errorf("end the meeting it replaces: %w", err)
 			}
 		}
-		_, err := tx.NewInsert().Model(row).ExcludeColumn("id").Returning("id").Exec(ctx)
-		return err
+		query, args, err := db.insertStatement(row) // the row carries the moderator password
+		if err != nil {
+			return err
+		}
+		return db.scanBound(ctx, tx, &row.ID, query+" RETURNING id", args...)
 	})
 	if err != nil {
 		return translate(err, "import", "running meeting "+quote(m.MeetingID)+" or voice bridge "+quote(m.VoiceBridge))

@@ -133,10 +133,12 @@ func (db *DB) CountMeetings(ctx context.Context, f scalelite.MeetingFilter) (int
 
 // UpdateCreateParams stores what was last sent to the backend; ENOTFOUND for an unknown row id.
 func (db *DB) UpdateCreateParams(ctx context.Context, id int64, query string, body []byte) error {
-	res, err := db.rw.NewUpdate().Model((*meetingRow)(nil)).Where("id = ?", id).
-		Set("create_query = ?", query).
-		Set("create_body = ?", body).
-		Set("updated_at = ?", db.now()).Exec(ctx)
+	var set boundSet // the create parameters carry passwords
+	set.add("create_query", query)
+	set.add("create_body", body)
+	set.add("updated_at", db.now())
+	q, args := set.update("meetings", "id = ?", id)
+	res, err := db.execBound(ctx, db.rw, q, args...)
 	if err != nil {
 		return translate(err, "update create parameters of", "meeting")
 	}

@@ -120,15 +120,16 @@ func (db *DB) UndoPlacement(ctx context.Context, r scalelite.PlaceResult) error 
 			}
 		} else if r.Previous != nil {
 			p := r.Previous
-			_, err := tx.NewUpdate().Model((*meetingRow)(nil)).Where("id = ?", m.ID).
-				Set("server_id = ?", p.ServerID).
-				Set("placement = ?", p.Placement).
-				Set("reservation = ?", p.Reservation).
-				Set("missed_polls = ?", p.MissedPolls).
-				Set("create_query = ?", p.CreateQuery).
-				Set("create_body = ?", p.CreateBody).
-				Set("updated_at = ?", db.now()).Exec(ctx)
-			if err != nil {
+			var set boundSet // the create parameters carry passwords
+			set.add("server_id", p.ServerID)
+			set.add("placement", p.Placement)
+			set.add("reservation", p.Reservation)
+			set.add("missed_polls", p.MissedPolls)
+			set.add("create_query", p.CreateQuery)
+			set.add("create_body", p.CreateBody)
+			set.add("updated_at", db.now())
+			query, args := set.update("meetings", "id = ?", m.ID)
+			if _, err := db.execBound(ctx, tx, query, args...); err != nil {
 				return err
 			}
 		}

@@ -204,17 +204,19 @@ func (p *placementTx) apply(ctx context.Context, i int, req scalelite.PlaceReque
 		moved := *existing
 		moved.ServerID, moved.Placement, moved.Reservation, moved.MissedPolls, moved.UpdatedAt = chosen.ID, placement, reservation, 0, now
 		moved.Participants = 0 // its new server has not been polled yet
-		var row meetingRow
-		q := p.tx.NewUpdate().Model(&row).Where("id = ?", existing.ID).
-			Set("server_id = ?", chosen.ID).
-			Set("placement = ?", placement).
-			Set("reservation = ?", reservation).
-			Set("missed_polls = 0").
-			Set("participants = 0").
-			Set("updated_at = ?", now)
 		moved.CreateQuery, moved.CreateBody = req.CreateParams(&moved, chosen)
-		q.Set("create_query = ?", moved.CreateQuery).Set("create_body = ?", moved.CreateBody)
-		if _, err := q.Returning("*").Exec(ctx, &row); err != nil {
+		var set boundSet // the create parameters carry passwords: bound, not in the statement text
+		set.add("server_id", chosen.ID)
+		set.add("placement", placement)
+		set.add("reservation", reservation)
+		set.add("missed_polls", 0)
+		set.add("participants", 0)
+		set.add("updated_at", now)
+		set.add("create_query", moved.CreateQuery)
+		set.add("create_body", moved.CreateBody)
+		query, args := set.update("meetings", "id = ?", existing.ID)
+		var row meetingRow
+		if err := p.db.scanBound(ctx, p.tx, &row, query+" RETURNING *", args...); err != nil {
 			return res, nil, fmt.Errorf("re-home: %w", err)
 		}
 		p.running[id] = row.domain()
@@ -293,13 +295,14 @@ type placedID struct {
 // flushBoth inserts the pending meetings and adds the reservations in one PostgreSQL statement
 // (data-modifying CTEs each run exactly once) and fills in the meetings' ids.
 func (p *placementTx) flushBoth(ctx context.Context) error {
-	rows := p.pendingRows()
-	var ids []placedID
-	err := p.tx.NewSelect().
-		With("placed", p.tx.NewInsert().Model(&rows).Returning("id, meeting_id")).
-		With("reserved", p.reserveQuery()).
-		TableExpr("placed").Column("id", "meeting_id").Scan(ctx, &ids)
+	insert, args, err := p.insertPending()
 	if err != nil {
+		return err
+	}
+	reserve, reserveArgs := p.reserveSQL()
+	var ids []placedID
+	query := "WITH placed AS (" + insert + " RETURNING id, meeting_id), reserved AS (" + reserve + ") SELECT id, meeting_id FROM placed"
+	if err := p.db.scanAllBound(ctx, p.tx, &ids, query, append(args, reserveArgs...)...); err != nil {
 		return fmt.Errorf("insert and reserve load: %w", err)
 	}
 	if err := p.takeIDs(ids); err != nil {
@@ -314,23 +317,25 @@ func (p *placementTx) flushInserts(ctx context.Context) error {
 	if len(p.pending) == 0 {
 		return nil
 	}
-	rows := p.pendingRows()
-	if _, err := p.tx.NewInsert().Model(&rows).Returning("id, meeting_id").Exec(ctx); err != nil {
-		return fmt.Errorf("insert: %w", err)
+	insert, args, err := p.insertPending()
+	if err != nil {
+		return err
 	}
-	ids := make([]placedID, len(rows))
-	for i, r := range rows {
-		ids[i] = placedID{ID: r.ID, MeetingID: r.MeetingID}
+	var ids []placedID
+	if err := p.db.scanAllBound(ctx, p.tx, &ids, insert+" RETURNING id, meeting_id", args...); err != nil {
+		return fmt.Errorf("insert: %w", err)
 	}
 	return p.takeIDs(ids)
 }
 
-func (p *placementTx) pendingRows() []*meetingRow {
-	rows := make([]*meetingRow, len(p.pending))
+// insertPending is the INSERT of the pending meetings with their values as bound parameters
+// (they carry passwords and create parameters).
+func (p *placementTx) insertPending() (string, []any, error) {
+	rows := make([]any, len(p.pending))
 	for i, m := range p.pending {
 		rows[i] = meetingToRow(m)
 	}
-	return rows
+	return p.db.insertStatement(rows...)
 }
 
 // takeIDs fills in the pending meetings' row ids and empties the queue. RETURNING's row order is
@@ -355,28 +360,37 @@ func (p *placementTx) flushReservations(ctx context.Context) error {
 	if len(p.reservedSeq) == 0 {
 		return nil
 	}
-	if _, err := p.reserveQuery().Exec(ctx); err != nil {
+	query, args := p.reserveSQL()
+	if _, err := p.db.execBound(ctx, p.tx, query, args...); err != nil {
 		return fmt.Errorf("reserve load: %w", err)
 	}
 	p.reserved, p.reservedSeq = map[string][]float64{}, nil
 	return nil
 }
 
-// reserveQuery is the UPDATE adding the queued reservations. Each server's increments are added
+// reserveSQL is the UPDATE adding the queued reservations. Each server's increments are added
 // one by one, left to right ("load + r1 + r2"), so the stored load is the same float the separate
 // updates of serial placements would have produced.
-func (p *placementTx) reserveQuery() *bun.UpdateQuery {
-	var expr strings.Builder
-	args := make([]any, 0, 2*len(p.reservedSeq))
-	expr.WriteString("load = CASE id")
+func (p *placementTx) reserveSQL() (string, []any) {
+	var b strings.Builder
+	args := make([]any, 0, 3*len(p.reservedSeq))
+	b.WriteString("UPDATE servers SET load = CASE id")
 	for _, id := range p.reservedSeq {
-		expr.WriteString(" WHEN ? THEN load")
+		b.WriteString(" WHEN ? THEN load")
 		args = append(args, id)
 		for _, r := range p.reserved[id] {
-			expr.WriteString(" + ?")
+			b.WriteString(" + ?")
 			args = append(args, r)
 		}
 	}
-	expr.WriteString(" ELSE load END")
-	return p.tx.NewUpdate().TableExpr("servers").Set(expr.String(), args...).Where("id IN (?)", inList(p.reservedSeq))
+	b.WriteString(" ELSE load END WHERE id IN (")
+	for i, id := range p.reservedSeq {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('?')
+		args = append(args, id)
+	}
+	b.WriteByte(')')
+	return b.String(), args
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/scalelite-go/scalelite/db"
 	"github.com/scalelite-go/scalelite/db/dbtest"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
+	"github.com/scalelite-go/scalelite/internal/scalelitetest"
 	"github.com/scalelite-go/scalelite/internal/testprocs"
 )
 
@@ -28,7 +29,7 @@ func TestSecretsStayOutOfPostgresLog(t *testing.T) {
 	if err := store.Migrate(ctx, "up"); err != nil {
 		t.Fatal(err)
 	}
-	secrets := failSecretStatements(t, store)
+	secrets := append(failSecretStatements(t, store), failMeetingStatements(t, store)...)
 	if !strings.Contains(pg.Log(), "STATEMENT:") || !strings.Contains(pg.Log(), "$1") {
 		t.Fatalf("PostgreSQL logged no failed statement with placeholders; the test proves nothing:\n%s", pg.Log())
 	}
@@ -41,6 +42,7 @@ func TestSecretsStayOutOfPostgresLog(t *testing.T) {
 func TestBoundStatements(t *testing.T) {
 	dbtest.EachDB(t, func(t *testing.T, store *db.DB) {
 		failSecretStatements(t, store)
+		failMeetingStatements(t, store)
 		got, err := store.BoundInTx(context.Background(), "tx-1", "https://tx.example/bigbluebutton/api", "old-secret", "new-secret")
 		if err != nil || got != "new-secret" {
 			t.Fatalf("in a transaction: %q %v", got, err)
@@ -111,6 +113,53 @@ func failSecretStatements(t *testing.T, store *db.DB) []string {
 	}
 	if _, err := store.UpdateTenant(ctx, "nope", scalelite.TenantUpdate{KCPassword: &kc}); !scalelite.IsNotFound(err) {
 		t.Fatalf("update of an unknown tenant: %v, want ENOTFOUND", err)
+	}
+	return used
+}
+
+// failMeetingStatements places meetings whose passwords and create parameters are secrets, then
+// makes the placement's INSERT (a check constraint), a re-home's UPDATE and an import's INSERT
+// (a voice bridge in use) fail with other secrets, and checks what is stored. It returns every
+// secret used.
+func failMeetingStatements(t *testing.T, store *db.DB) []string {
+	t.Helper()
+	ctx := context.Background()
+	used := []string{"mtg-mod-pw-a8c1", "mtg-att-pw-b2d9", "mtg-mod-pw-c4e6", "mtg-mod-pw-d7f3", "mtg-mod-pw-e1a5"}
+	scalelitetest.CreateServers(t, store, "m-a", "m-b")
+	req := scalelitetest.WithCreateSpec(scalelitetest.PlaceRequest("room", ""), nil)
+	req.Meeting.ModeratorPW, req.Meeting.AttendeePW = used[0], used[1]
+	res, err := store.PlaceMeeting(ctx, req)
+	if err != nil || res.Meeting.ModeratorPW != used[0] || !strings.Contains(res.Meeting.CreateQuery, "moderatorPW="+used[0]) {
+		t.Fatalf("place: %+v %v", res.Meeting, err)
+	}
+	// A trigger refuses it (a CHECK constraint would not do: PostgreSQL's DETAIL line of a check
+	// or not-null violation prints the failing row whatever the statement; see security.md).
+	poison := []string{"CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN IF NEW.meeting_id = 'poison' THEN RAISE EXCEPTION 'poisoned'; END IF; RETURN NEW; END$$",
+		"CREATE TRIGGER poison BEFORE INSERT ON meetings FOR EACH ROW EXECUTE FUNCTION poison()"}
+	if store.Dialect() == db.SQLite {
+		poison = []string{"CREATE TRIGGER poison BEFORE INSERT ON meetings WHEN NEW.meeting_id = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END"}
+	}
+	for _, stmt := range poison {
+		if err := store.ExecSQL(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bad := scalelitetest.WithCreateSpec(scalelitetest.PlaceRequest("poison", ""), nil)
+	bad.Meeting.ModeratorPW = used[2]
+	if _, err := store.PlaceMeeting(ctx, bad); err == nil {
+		t.Fatal("placement of the poisoned meeting succeeded")
+	}
+	// An import on a voice bridge in use fails on its unique index.
+	err = store.ImportMeeting(ctx, &scalelite.Meeting{MeetingID: "imported", ServerID: "m-a", ModeratorPW: used[3],
+		VoiceBridge: res.Meeting.VoiceBridge}, false)
+	if scalelite.ErrorCode(err) != scalelite.ECONFLICT {
+		t.Fatalf("import on a voice bridge in use: %v, want ECONFLICT", err)
+	}
+	if err := store.UpdateCreateParams(ctx, res.Meeting.ID, "meetingID=room&moderatorPW="+used[4], nil); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := store.Meeting(ctx, "room"); err != nil || m.CreateQuery != "meetingID=room&moderatorPW="+used[4] || m.AttendeePW != used[1] {
+		t.Fatalf("stored meeting: %+v %v", m, err)
 	}
 	return used
 }

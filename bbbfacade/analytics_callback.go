@@ -3,9 +3,6 @@ package bbbfacade
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha512"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
@@ -85,13 +83,17 @@ func (h *Handler) forwardAnalytics(ctx context.Context, r *http.Request, req *ap
 	client := &http.Client{Timeout: h.cfg.Timeouts.Connect + h.cfg.Timeouts.Response}
 	var errs []error
 	for _, secret := range secrets {
+		bearer, err := analyticsToken(secret, h.now().Add(24*time.Hour))
+		if err != nil {
+			return err
+		}
 		out, err := http.NewRequestWithContext(ctx, http.MethodPost, cd.AnalyticsCallbackURL, bytes.NewReader(body))
 		if err != nil {
 			return err
 		}
 		out.Header.Set("Content-Type", "application/json")
 		out.Header.Set("User-Agent", "BigBlueButton Analytics Callback")
-		out.Header.Set("Authorization", "Bearer "+signHS512(map[string]any{"exp": h.now().Add(24 * time.Hour).Unix()}, secret))
+		out.Header.Set("Authorization", "Bearer "+bearer)
 		resp, err := client.Do(out)
 		if err != nil {
 			errs = append(errs, err)
@@ -106,46 +108,25 @@ func (h *Handler) forwardAnalytics(ctx context.Context, r *http.Request, req *ap
 	return fmt.Errorf("post analytics of %s to %s: %w", meetingID, cd.AnalyticsCallbackURL, errors.Join(errs...))
 }
 
-var b64 = base64.RawURLEncoding
-
-// signHS512 returns a compact JWT (HS512) of claims.
-func signHS512(claims map[string]any, secret string) string {
-	payload, _ := json.Marshal(claims)
-	signing := b64.EncodeToString([]byte(`{"alg":"HS512","typ":"JWT"}`)) + "." + b64.EncodeToString(payload)
-	mac := hmac.New(sha512.New, []byte(secret))
-	mac.Write([]byte(signing))
-	return signing + "." + b64.EncodeToString(mac.Sum(nil))
+// analyticsToken is the Bearer JWT of a forwarded analytics post: {"exp": seconds}, HS512 with
+// one of our secrets, as Scalelite sends it.
+func analyticsToken(secret string, exp time.Time) (string, error) {
+	token, err := jwt.NewWithClaims(jwt.SigningMethodHS512, jwt.MapClaims{"exp": exp.Unix()}).SignedString([]byte(secret))
+	if err != nil {
+		return "", fmt.Errorf("sign analytics callback: %w", err)
+	}
+	return token, nil
 }
 
-// verifyHS512 reports whether token is an HS512 JWT signed with secret whose exp (when present)
-// is in the future.
+// verifyHS512 reports whether token is a JWT whose header names HS512 (no "none", no other
+// algorithm), in canonical base64, signed with secret (never empty), and whose exp, when present,
+// is after now.
 func verifyHS512(token, secret string, now time.Time) bool {
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 || secret == "" {
+	if secret == "" {
 		return false
 	}
-	var header struct {
-		Alg string `json:"alg"`
-	}
-	hb, err := b64.DecodeString(parts[0])
-	if err != nil || json.Unmarshal(hb, &header) != nil || header.Alg != "HS512" {
-		return false
-	}
-	sig, err := b64.DecodeString(parts[2])
-	if err != nil {
-		return false
-	}
-	mac := hmac.New(sha512.New, []byte(secret))
-	mac.Write([]byte(parts[0] + "." + parts[1]))
-	if !hmac.Equal(sig, mac.Sum(nil)) {
-		return false
-	}
-	var claims struct {
-		Exp *float64 `json:"exp"`
-	}
-	pb, err := b64.DecodeString(parts[1])
-	if err != nil || json.Unmarshal(pb, &claims) != nil {
-		return false
-	}
-	return claims.Exp == nil || now.Before(time.Unix(int64(*claims.Exp), 0))
+	_, err := jwt.Parse(token, func(*jwt.Token) (any, error) { return []byte(secret), nil },
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS512.Alg()}), jwt.WithStrictDecoding(),
+		jwt.WithTimeFunc(func() time.Time { return now }))
+	return err == nil
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/scalelite-go/scalelite/db"
 	"github.com/scalelite-go/scalelite/db/dbtest"
+	"github.com/scalelite-go/scalelite/internal/analytics"
 	"github.com/scalelite-go/scalelite/internal/bbb"
 	"github.com/scalelite-go/scalelite/internal/bbbsim"
 	"github.com/scalelite-go/scalelite/internal/clienthost"
@@ -62,6 +63,7 @@ type envConfig struct {
 	Config
 	scalelite.MeetingPolicy
 	TrustedProxies []string
+	Timeouts       bbb.Timeouts // of the BBB client
 }
 
 type envOption func(*envConfig)
@@ -92,7 +94,8 @@ func newEnv(t *testing.T, store *db.DB, n int, opts ...envOption) *env {
 		}
 	}
 	e.cfg = envConfig{
-		Config:        Config{Secrets: []string{testSecret}, Timeouts: bbb.Timeouts{Connect: 2 * time.Second, Response: 2 * time.Second}},
+		Config:        Config{Secrets: []string{testSecret}},
+		Timeouts:      bbb.Timeouts{Connect: 2 * time.Second, Response: 2 * time.Second},
 		MeetingPolicy: scalelite.MeetingPolicy{LoadMinUserCount: 15, JoinCacheTTL: -1},
 	}
 	for _, o := range opts {
@@ -128,7 +131,8 @@ func (e *env) start() {
 		t.Fatal(err)
 	}
 	e.meetings = meetings
-	h, err := New(e.cfg.Config, Deps{Store: e.store, Meetings: meetings, Logger: logger, Now: now, Recordings: e.recordings})
+	h, err := New(e.cfg.Config, Deps{Store: e.store, Meetings: meetings, Logger: logger, Now: now, Recordings: e.recordings,
+		Analytics: analytics.NewForwarder(e.store, e.cfg.Timeouts.Connect+e.cfg.Timeouts.Response, nil, logger)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/scalelite-go/scalelite/internal/analytics"
 	"github.com/scalelite-go/scalelite/internal/bbb"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
@@ -29,8 +30,6 @@ type Config struct {
 	GetMeetingsDisabled bool
 	// BuildNumber (BUILD_NUMBER) is added to the index answer when set.
 	BuildNumber string
-	// Timeouts are CONNECT_TIMEOUT and RESPONSE_TIMEOUT, for forwarding analytics.
-	Timeouts bbb.Timeouts
 	// MaxBodyBytes bounds a create or insertDocument body (slides; default 32 MiB). Other calls
 	// take at most 64 KiB of form body, and nothing larger than 1 MiB is read before the request
 	// is authenticated.
@@ -42,12 +41,14 @@ type Config struct {
 	Recordings RecordingsConfig
 }
 
-// Store is what the facade reads itself: tenants (by host), and the servers and callback data
-// the analytics callback needs.
+// Store is what the facade reads itself: the tenant of a request's host.
 type Store interface {
-	Servers(ctx context.Context, f scalelite.ServerFilter) ([]*scalelite.Server, error)
 	TenantByName(ctx context.Context, name string) (*scalelite.Tenant, error)
-	CallbackData(ctx context.Context, meetingID string) (*scalelite.CallbackData, error)
+}
+
+// AnalyticsForwarder posts learning-dashboard data on to front-ends (*analytics.Forwarder).
+type AnalyticsForwarder interface {
+	Forward(ctx context.Context, d analytics.Delivery) error
 }
 
 // Deps are the facade's collaborators. Store, Meetings and Logger are required.
@@ -58,27 +59,27 @@ type Deps struct {
 	Now      func() time.Time // nil: time.Now
 	// Recordings serves the recording calls; nil leaves them unsupported (unless disabled).
 	Recordings RecordingAPI
+	// Analytics forwards analytics_callback posts; nil drops them (still answering 204).
+	Analytics AnalyticsForwarder
 }
 
 // Handler serves the BBB API.
 type Handler struct {
-	cfg      Config
-	secrets  atomic.Pointer[[]string] // cfg.Secrets, replaced by SetSecrets
-	store    Store
-	meetings *scalelite.MeetingService
-	logger   *slog.Logger
-	now      func() time.Time
-	actions  map[string]action
-	recs     RecordingAPI
+	cfg       Config
+	secrets   atomic.Pointer[[]string] // cfg.Secrets, replaced by SetSecrets
+	store     Store
+	meetings  *scalelite.MeetingService
+	logger    *slog.Logger
+	now       func() time.Time
+	actions   map[string]action
+	recs      RecordingAPI
+	analytics AnalyticsForwarder
 }
 
 // New returns a Handler.
 func New(cfg Config, deps Deps) (*Handler, error) {
 	if deps.Store == nil || deps.Meetings == nil || deps.Logger == nil {
 		return nil, errors.New("bbbfacade: Store, Meetings and Logger are required")
-	}
-	if cfg.Timeouts == (bbb.Timeouts{}) {
-		cfg.Timeouts = bbb.DefaultTimeouts
 	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 32 << 20
@@ -92,7 +93,7 @@ func New(cfg Config, deps Deps) (*Handler, error) {
 	}
 	h := &Handler{
 		cfg: cfg, store: deps.Store, meetings: deps.Meetings, logger: deps.Logger.With("component", "bbbapi"), now: now,
-		recs: deps.Recordings,
+		recs: deps.Recordings, analytics: deps.Analytics,
 	}
 	h.secrets.Store(&cfg.Secrets)
 	h.actions = h.routes()

@@ -33,7 +33,7 @@ func newRecEnv(t *testing.T, store *db.DB, opts ...envOption) *recEnv {
 	t.Helper()
 	gin.SetMode(gin.ReleaseMode)
 	e := &env{t: t, store: store, now: time.Now()}
-	e.cfg = envConfig{Config: Config{Secrets: []string{testSecret}, Timeouts: bbb.Timeouts{Connect: time.Second, Response: time.Second}}}
+	e.cfg = envConfig{Config: Config{Secrets: []string{testSecret}}, Timeouts: bbb.Timeouts{Connect: time.Second, Response: time.Second}}
 	for _, o := range opts {
 		o(&e.cfg)
 	}

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
 	"github.com/scalelite-go/scalelite/internal/bbb"
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
@@ -47,7 +49,7 @@ type Notifier struct {
 	store   CallbackStore
 	client  *http.Client
 	logger  *slog.Logger
-	alg     string
+	alg     *jwt.SigningMethodHMAC
 
 	queue chan readyJob
 	wg    sync.WaitGroup
@@ -89,7 +91,7 @@ func NewNotifier(cfg NotifierConfig, store CallbackStore, client *http.Client, l
 func (n *Notifier) SetSecrets(secrets []string) { n.secrets.Store(&secrets) }
 
 // jwtAlgorithm picks the recording-ready JWT algorithm from the allowed checksum algorithms.
-func jwtAlgorithm(allowed []string) string {
+func jwtAlgorithm(allowed []string) *jwt.SigningMethodHMAC {
 	has := func(a string) bool {
 		for _, x := range allowed {
 			if strings.EqualFold(strings.TrimSpace(x), a) {
@@ -100,11 +102,11 @@ func jwtAlgorithm(allowed []string) string {
 	}
 	switch {
 	case len(allowed) == 0 || has("SHA256"):
-		return HS256
+		return jwt.SigningMethodHS256
 	case has("SHA512"):
-		return HS512
+		return jwt.SigningMethodHS512
 	}
-	return HS256
+	return jwt.SigningMethodHS256
 }
 
 // RecordingReady queues the callback of an imported recording.
@@ -189,12 +191,12 @@ func (n *Notifier) Notify(ctx context.Context, meetingID, recordID, tenantID str
 	if len(secrets) == 0 {
 		return true, fmt.Errorf("no secret to sign the callback")
 	}
-	claims := map[string]string{"meeting_id": meetingID, "record_id": recordID}
+	claims := jwt.MapClaims{"meeting_id": meetingID, "record_id": recordID}
 	var lastErr error
 	for _, secret := range secrets {
-		token, err := SignJWT(n.alg, []byte(secret), claims)
+		token, err := jwt.NewWithClaims(n.alg, claims).SignedString([]byte(secret))
 		if err != nil {
-			return true, err
+			return true, fmt.Errorf("sign recording-ready callback: %w", err)
 		}
 		status, err := n.post(ctx, cd.RecordingReadyURL, token)
 		if err != nil {

@@ -20,8 +20,8 @@ type Config struct {
 	CaptionsDir string
 
 	PollInterval time.Duration // RECORDING_IMPORT_POLL_INTERVAL, default 60s
-	// Inotify adds inotify events (Linux) to the periodic rescan, so local arrivals are
-	// imported at once; the rescan still covers NFS.
+	// Inotify adds file-system events (inotify on Linux, kqueue on BSD and macOS) to the
+	// periodic rescan, so local arrivals are imported at once; the rescan still covers NFS.
 	Inotify bool
 	Workers int // concurrent imports, default 2
 

@@ -11,7 +11,10 @@ import (
 	"time"
 )
 
-// failure is the content of a <archive>.reason file in the failed directory.
+// failure is the content of a <archive>.reason file in the failed directory: "key: value" lines
+// for the operator to read (docs/recordings.md). Not YAML: the reason is an error text that may
+// hold ": " and is written as is, so a YAML library would quote it and could not read files
+// already written.
 type failure struct {
 	Reason   string
 	Time     time.Time

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
 	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
@@ -84,10 +86,10 @@ func resourcePath(format, recordID string) string { return "/" + format + "/" + 
 // cookie returns the signed cookie granting access to one format of a recording. SameSite=None
 // needs Secure, so on plain HTTP (a local test install) the cookie is Lax and not Secure.
 func (p *Protector) cookie(format, recordID string, secure bool) (*http.Cookie, error) {
-	exp := p.now().Add(p.cookieTTL)
-	v, err := SignJWT(HS256, p.key, cookieClaims{Sub: resourcePath(format, recordID), Exp: exp.Unix()})
+	claims := jwt.RegisteredClaims{Subject: resourcePath(format, recordID), ExpiresAt: jwt.NewNumericDate(p.now().Add(p.cookieTTL))}
+	v, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(p.key)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("sign playback cookie: %w", err)
 	}
 	c := &http.Cookie{Name: cookieName(format, recordID), Value: v, Path: resourcePath(format, recordID),
 		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode}
@@ -103,5 +105,17 @@ func (p *Protector) allowed(r *http.Request, format, recordID string) bool {
 	if err != nil {
 		return false
 	}
-	return verifyCookie(c.Value, p.key, resourcePath(format, recordID), p.now()) == nil
+	return p.verifyCookie(c.Value, resourcePath(format, recordID)) == nil
+}
+
+// verifyCookie checks a cookie's JWT as Scalelite writes it ({"sub": path, "exp": seconds},
+// HS256 with SECRET_KEY_BASE): the header must name HS256 (no "none", no other algorithm), the
+// base64 must be canonical (a changed last character cannot decode to the same signature), sub
+// must be want and exp a number in the future (MapClaims, unlike RegisteredClaims, refuses an exp
+// written as a string, as Scalelite's ruby-jwt does).
+func (p *Protector) verifyCookie(token, want string) error {
+	_, err := jwt.Parse(token, func(*jwt.Token) (any, error) { return p.key, nil },
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), jwt.WithStrictDecoding(),
+		jwt.WithExpirationRequired(), jwt.WithSubject(want), jwt.WithTimeFunc(p.now))
+	return err
 }

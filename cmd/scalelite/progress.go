@@ -10,7 +10,10 @@ import (
 )
 
 // progress shows what a long command is doing as one line on stderr, rewritten in place and
-// erased when done, only when stderr is a terminal: pipes, log files and scripts get nothing.
+// erased when done, only when stderr is a terminal (go-isatty): pipes, log files and scripts get
+// nothing. Kept by hand: it is a status line of free text ("[3/40] importing x.tar", "polling
+// every server..."), not a bar; a progress-bar library (schollz/progressbar) would draw a bar on
+// its own timer and bring three more modules for these two uses.
 type progress struct {
 	w     io.Writer
 	on    bool

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/scalelite-go/scalelite/bbbfacade"
+	"github.com/scalelite-go/scalelite/internal/analytics"
 	"github.com/scalelite-go/scalelite/internal/bbb"
 	"github.com/scalelite-go/scalelite/internal/clienthost"
 	"github.com/scalelite-go/scalelite/internal/config"
@@ -52,7 +53,6 @@ func facadeConfig(c *config.Config) bbbfacade.Config {
 		URLHost:             c.API.URLHost,
 		GetMeetingsDisabled: c.API.GetMeetingsAPIDisabled,
 		BuildNumber:         c.API.BuildNumber,
-		Timeouts:            timeouts(c.BBB),
 		RequestTimeout:      c.API.RequestTimeout,
 		Recordings: bbbfacade.RecordingsConfig{
 			Disabled:    c.Recordings.Disabled,
@@ -210,7 +210,9 @@ func (a *app) newAPI() (*api, error) {
 	if err != nil {
 		return nil, err
 	}
-	fdeps := bbbfacade.Deps{Store: a.store, Meetings: svc.meetings, Logger: a.logger}
+	t := timeouts(a.cfg.BBB)
+	fdeps := bbbfacade.Deps{Store: a.store, Meetings: svc.meetings, Logger: a.logger,
+		Analytics: analytics.NewForwarder(a.store, t.Connect+t.Response, time.Now, a.logger)}
 	if !rc.Disabled {
 		fdeps.Recordings = a.recordings().service
 	}
@@ -257,6 +259,7 @@ func (a *app) newAPI() (*api, error) {
 		jobs: []role{
 			{name: "join load flush", run: svc.meetings.Run},
 			{name: "passive health", run: func(ctx context.Context) error { return svc.health.Run(ctx, a.sub) }},
+			{name: "join cache changes", run: func(ctx context.Context) error { return svc.meetings.WatchChanges(ctx, a.sub) }},
 			a.loadHistoryJob(),
 		},
 	}, nil

@@ -1,5 +1,12 @@
 package bbb
 
+// Hand-written on purpose: BenchmarkParseMeetings (meetings_scan_test.go, "full" encoding/xml
+// against "scan" this reader; figures in docs/benchmarks.md) reads a busy server's 131 KB
+// getMeetings answer in 0.27-0.45 ms with 154 allocations instead of 9.9-17.7 ms with 43,363,
+// which keeps healthy servers within their poll timeout on a busy machine. Anything outside
+// BBB's XML subset falls back to encoding/xml; a differential test and a fuzz target hold the two
+// equal.
+
 import (
 	"bytes"
 	"strings"

@@ -1,5 +1,11 @@
 package config
 
+// Hand-written on purpose, not github.com/joho/godotenv: this file is also serve's systemd
+// EnvironmentFile, so the commands must read the values systemd passes to serve. godotenv v1.5.1
+// expands $NAME in unquoted and double-quoted values (a DATABASE_URL password "pa$W0rd" becomes
+// "pard") and cuts unquoted values at " #"; systemd does neither (systemd.exec(5): no variable
+// expansion). TestReadEnvFileKeepsDollarAndHash holds that.
+
 import (
 	"bufio"
 	"bytes"

@@ -96,3 +96,22 @@ func TestInspectMasksSecrets(t *testing.T) {
 		t.Errorf("Inspect listed %d variables; want every variable Load reads", len(vars))
 	}
 }
+
+// The file is also systemd's EnvironmentFile: "$" and " #" inside values are kept as systemd
+// keeps them (no expansion, no inline comments), so the commands read serve's values.
+func TestReadEnvFileKeepsDollarAndHash(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "scalelite")
+	content := "DATABASE_URL=postgres://u:pa$W0rd@db/scalelite\nLOADBALANCER_SECRET=\"s$ECRET\"\nREDIS_URL=redis://:a #b@r/0\n"
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vals, err := ReadEnvFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range map[string]string{"DATABASE_URL": "postgres://u:pa$W0rd@db/scalelite", "LOADBALANCER_SECRET": "s$ECRET", "REDIS_URL": "redis://:a #b@r/0"} {
+		if vals[k] != v {
+			t.Errorf("%s = %q, want %q", k, vals[k], v)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package scalelite
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -112,4 +113,54 @@ func (c *joinCache) forgetMeeting(id string) {
 	c.mu.Lock()
 	delete(c.meetings, id)
 	c.mu.Unlock()
+}
+
+// expireMeeting and expireServer make a copy stale at once: the next join reads the store, and
+// only falls back to the copy when the store cannot answer.
+func (c *joinCache) expireMeeting(id string) {
+	c.mu.Lock()
+	if e, ok := c.meetings[id]; ok {
+		e.read = time.Time{}
+		c.meetings[id] = e
+	}
+	c.mu.Unlock()
+}
+
+func (c *joinCache) expireServer(id string) {
+	c.mu.Lock()
+	if e, ok := c.servers[id]; ok {
+		e.read = time.Time{}
+		c.servers[id] = e
+	}
+	c.mu.Unlock()
+}
+
+// WatchChanges keeps the join cache in step with the changes every instance announces until ctx
+// ends: a server whose state, health or settings changed, and a meeting that moved or was
+// cleared, are read again by the next join instead of up to JoinCacheTTL later (their copies
+// stay for when the store cannot answer); an ended meeting's copy is dropped. A subscription
+// the broker drops is made again.
+func (s *MeetingService) WatchChanges(ctx context.Context, sub Subscriber) error {
+	for ctx.Err() == nil {
+		events, err := sub.Subscribe(ctx, TopicServerEvents, TopicMeetingEvents)
+		if err != nil {
+			s.logger.WarnContext(ctx, "subscribe to changes for the join cache", "error", err)
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
+			continue
+		}
+		for e := range events {
+			switch {
+			case e.Topic == TopicServerEvents:
+				s.cache.expireServer(e.ServerID)
+			case e.Type == MeetingEnded:
+				s.cache.forgetMeeting(e.MeetingID)
+			case e.Type != MeetingCreated: // placed, recovered, cleared: read it again
+				s.cache.expireMeeting(e.MeetingID)
+			}
+		}
+	}
+	return nil
 }

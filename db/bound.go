@@ -93,12 +93,7 @@ func (db *DB) scanBound(ctx context.Context, idb bun.IDB, dest any, query string
 	if db.dialect != Postgres {
 		return idb.NewRaw(query, args...).Scan(ctx, dest)
 	}
-	h, err := rawHandle(idb)
-	if err != nil {
-		return err
-	}
-	q, a := pgBound(query, args)
-	rows, err := h.QueryContext(ctx, q, a...)
+	rows, err := queryBound(ctx, idb, query, args)
 	if err != nil {
 		return err
 	}
@@ -123,17 +118,22 @@ func (db *DB) scanAllBound(ctx context.Context, idb bun.IDB, dest any, query str
 	if db.dialect != Postgres {
 		return idb.NewRaw(query, args...).Scan(ctx, dest)
 	}
-	h, err := rawHandle(idb)
-	if err != nil {
-		return err
-	}
-	q, a := pgBound(query, args)
-	rows, err := h.QueryContext(ctx, q, a...)
+	rows, err := queryBound(ctx, idb, query, args)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	return db.rw.ScanRows(ctx, rows, dest)
+}
+
+// queryBound runs a query on PostgreSQL with its values bound (see above).
+func queryBound(ctx context.Context, idb bun.IDB, query string, args []any) (*sql.Rows, error) {
+	h, err := rawHandle(idb)
+	if err != nil {
+		return nil, err
+	}
+	q, a := pgBound(query, args)
+	return h.QueryContext(ctx, q, a...)
 }
 
 // insertBound inserts the bun model row (a pointer to a struct) with every value a bound

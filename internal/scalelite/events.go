@@ -2,6 +2,7 @@ package scalelite
 
 import (
 	"context"
+	"log/slog"
 	"time"
 )
 
@@ -102,3 +103,22 @@ const (
 // ServerEventTypes lists every server event type.
 var ServerEventTypes = []string{ServerPolled, ServerOnline, ServerOffline, ServerSuspect, ServerStateChanged,
 	ServerPanicked, ServerAdded, ServerUpdated, ServerRemoved}
+
+// consume hands every event of the topics to handle until ctx ends, subscribing again when the
+// broker drops the subscription (a subscriber that fell behind). what names the consumer in logs.
+func consume(ctx context.Context, sub Subscriber, logger *slog.Logger, what string, handle func(Event), topics ...string) {
+	for ctx.Err() == nil {
+		events, err := sub.Subscribe(ctx, topics...)
+		if err != nil {
+			logger.WarnContext(ctx, "subscribe to events", "for", what, "error", err)
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
+			continue
+		}
+		for e := range events {
+			handle(e)
+		}
+	}
+}

@@ -16,121 +16,72 @@ import (
 // cannot be read (the database is down or hangs), join uses the last copy it has, however old,
 // and says so in the log. Without a copy the join fails as before.
 type joinCache struct {
-	ttl      time.Duration
-	mu       sync.RWMutex
-	meetings map[string]cached[*Meeting]
-	servers  map[string]cached[*Server]
-	tenants  map[string]cached[TenantParams] // a tenant's settings, by tenant id
+	meetings *copies[*Meeting]
+	servers  *copies[*Server]
+	tenants  *copies[TenantParams] // a tenant's settings, by tenant id
+}
+
+// joinCacheLimit bounds each table; when full, it is cleared.
+const joinCacheLimit = 100_000
+
+func newJoinCache(ttl time.Duration) *joinCache {
+	return &joinCache{meetings: newCopies[*Meeting](ttl), servers: newCopies[*Server](ttl), tenants: newCopies[TenantParams](ttl)}
+}
+
+// copies is one table of the join cache: the last copy read of each row, by key.
+type copies[T any] struct {
+	ttl time.Duration // <= 0: nothing is kept
+	mu  sync.RWMutex
+	m   map[string]cached[T]
 }
 
 type cached[T any] struct {
 	v    T
-	read time.Time // when it was read from the store
+	read time.Time // when it was read from the store; zero once announced changed
 }
 
-// joinCacheLimit bounds each map; when full, it is cleared.
-const joinCacheLimit = 100_000
-
-func newJoinCache(ttl time.Duration) *joinCache {
-	return &joinCache{ttl: ttl, meetings: map[string]cached[*Meeting]{}, servers: map[string]cached[*Server]{},
-		tenants: map[string]cached[TenantParams]{}}
+func newCopies[T any](ttl time.Duration) *copies[T] {
+	return &copies[T]{ttl: ttl, m: map[string]cached[T]{}}
 }
 
-// meeting returns the copy of a running meeting and whether it is still fresh.
-func (c *joinCache) meeting(id string, now time.Time) (m *Meeting, read time.Time, fresh, ok bool) {
+// get returns the copy under key, when it was read, whether it is still fresh and whether there
+// is one at all.
+func (c *copies[T]) get(key string, now time.Time) (v T, read time.Time, fresh, ok bool) {
 	if c.ttl <= 0 {
-		return nil, time.Time{}, false, false
+		return v, read, false, false
 	}
 	c.mu.RLock()
-	e, ok := c.meetings[id]
+	e, ok := c.m[key]
 	c.mu.RUnlock()
 	return e.v, e.read, ok && now.Sub(e.read) < c.ttl, ok
 }
 
-// server returns the copy of a server and whether it is still fresh.
-func (c *joinCache) server(id string, now time.Time) (s *Server, read time.Time, fresh, ok bool) {
-	if c.ttl <= 0 {
-		return nil, time.Time{}, false, false
-	}
-	c.mu.RLock()
-	e, ok := c.servers[id]
-	c.mu.RUnlock()
-	return e.v, e.read, ok && now.Sub(e.read) < c.ttl, ok
-}
-
-func (c *joinCache) putMeeting(m *Meeting, now time.Time) {
+func (c *copies[T]) put(key string, v T, now time.Time) {
 	if c.ttl <= 0 {
 		return
 	}
 	c.mu.Lock()
-	if len(c.meetings) >= joinCacheLimit {
-		clear(c.meetings)
+	if len(c.m) >= joinCacheLimit {
+		clear(c.m)
 	}
-	c.meetings[m.MeetingID] = cached[*Meeting]{v: m, read: now}
+	c.m[key] = cached[T]{v: v, read: now}
 	c.mu.Unlock()
 }
 
-func (c *joinCache) putServer(s *Server, now time.Time) {
-	if c.ttl <= 0 {
-		return
-	}
+// forget drops the copy under key (a meeting this instance changed or found gone).
+func (c *copies[T]) forget(key string) {
 	c.mu.Lock()
-	if len(c.servers) >= joinCacheLimit {
-		clear(c.servers)
-	}
-	c.servers[s.ID] = cached[*Server]{v: s, read: now}
+	delete(c.m, key)
 	c.mu.Unlock()
 }
 
-// tenantParams returns the copy of a tenant's settings and whether it is still fresh.
-func (c *joinCache) tenantParams(tenantID string, now time.Time) (tp TenantParams, read time.Time, fresh, ok bool) {
-	if c.ttl <= 0 {
-		return TenantParams{}, time.Time{}, false, false
-	}
-	c.mu.RLock()
-	e, ok := c.tenants[tenantID]
-	c.mu.RUnlock()
-	return e.v, e.read, ok && now.Sub(e.read) < c.ttl, ok
-}
-
-func (c *joinCache) putTenantParams(tenantID string, tp TenantParams, now time.Time) {
-	if c.ttl <= 0 {
-		return
-	}
+// expire makes the copy under key stale at once: the next join reads the store, and only falls
+// back to the copy when the store cannot answer.
+func (c *copies[T]) expire(key string) {
 	c.mu.Lock()
-	if len(c.tenants) >= joinCacheLimit {
-		clear(c.tenants)
-	}
-	c.tenants[tenantID] = cached[TenantParams]{v: tp, read: now}
-	c.mu.Unlock()
-}
-
-// forgetMeeting drops a meeting this instance changed or found gone.
-func (c *joinCache) forgetMeeting(id string) {
-	if c.ttl <= 0 {
-		return
-	}
-	c.mu.Lock()
-	delete(c.meetings, id)
-	c.mu.Unlock()
-}
-
-// expireMeeting and expireServer make a copy stale at once: the next join reads the store, and
-// only falls back to the copy when the store cannot answer.
-func (c *joinCache) expireMeeting(id string) {
-	c.mu.Lock()
-	if e, ok := c.meetings[id]; ok {
+	if e, ok := c.m[key]; ok {
 		e.read = time.Time{}
-		c.meetings[id] = e
-	}
-	c.mu.Unlock()
-}
-
-func (c *joinCache) expireServer(id string) {
-	c.mu.Lock()
-	if e, ok := c.servers[id]; ok {
-		e.read = time.Time{}
-		c.servers[id] = e
+		c.m[key] = e
 	}
 	c.mu.Unlock()
 }
@@ -141,26 +92,15 @@ func (c *joinCache) expireServer(id string) {
 // stay for when the store cannot answer); an ended meeting's copy is dropped. A subscription
 // the broker drops is made again.
 func (s *MeetingService) WatchChanges(ctx context.Context, sub Subscriber) error {
-	for ctx.Err() == nil {
-		events, err := sub.Subscribe(ctx, TopicServerEvents, TopicMeetingEvents)
-		if err != nil {
-			s.logger.WarnContext(ctx, "subscribe to changes for the join cache", "error", err)
-			select {
-			case <-ctx.Done():
-			case <-time.After(time.Second):
-			}
-			continue
+	consume(ctx, sub, s.logger, "the join cache", func(e Event) {
+		switch {
+		case e.Topic == TopicServerEvents:
+			s.cache.servers.expire(e.ServerID)
+		case e.Type == MeetingEnded:
+			s.cache.meetings.forget(e.MeetingID)
+		case e.Type != MeetingCreated: // placed, recovered, cleared: read it again
+			s.cache.meetings.expire(e.MeetingID)
 		}
-		for e := range events {
-			switch {
-			case e.Topic == TopicServerEvents:
-				s.cache.expireServer(e.ServerID)
-			case e.Type == MeetingEnded:
-				s.cache.forgetMeeting(e.MeetingID)
-			case e.Type != MeetingCreated: // placed, recovered, cleared: read it again
-				s.cache.expireMeeting(e.MeetingID)
-			}
-		}
-	}
+	}, TopicServerEvents, TopicMeetingEvents)
 	return nil
 }

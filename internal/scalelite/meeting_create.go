@@ -114,7 +114,7 @@ func (s *MeetingService) create(ctx context.Context, req CreateRequest, place Pl
 		}
 	}
 	if res.Placed() {
-		s.cache.forgetMeeting(meetingID)
+		s.cache.meetings.forget(meetingID)
 	}
 
 	// What the placement stored is exactly this plan's parameters (the same pure function of
@@ -164,8 +164,8 @@ func (s *MeetingService) create(ctx context.Context, req CreateRequest, place Pl
 	// The first joins follow a create: they (and joins while the database is down) find the
 	// meeting and its server here.
 	now := s.now()
-	s.cache.putMeeting(m, now)
-	s.cache.putServer(srv, now)
+	s.cache.meetings.put(m.MeetingID, m, now)
+	s.cache.servers.put(srv.ID, srv, now)
 	a.result = &CreateResult{Meeting: m, Server: srv, Answer: answer, Placed: res.Placed()}
 	return a, nil
 }

@@ -71,7 +71,7 @@ func (s *MeetingService) EndMeetings(ctx context.Context, ids []string) ([]*Meet
 // endRecord marks the running meeting ended in our records, announces it and returns it with its
 // server (nil when the server was removed).
 func (s *MeetingService) endRecord(ctx context.Context, meetingID string) (*Meeting, *Server, error) {
-	s.cache.forgetMeeting(meetingID)
+	s.cache.meetings.forget(meetingID)
 	ended, err := s.store.EndMeetings(ctx, []string{meetingID}, s.now())
 	if err != nil {
 		return nil, nil, fmt.Errorf("end meeting %s: %w", meetingID, err)

@@ -36,7 +36,7 @@ func (s *MeetingService) Join(ctx context.Context, tenant *Tenant, params Params
 // recoverForArrival re-creates a meeting whose server left service when someone arrives (a join,
 // a telephone caller): on a server with its stored tag, reserving a new meeting's load.
 func (s *MeetingService) recoverForArrival(ctx context.Context, m *Meeting) (*Meeting, *Server, error) {
-	s.cache.forgetMeeting(m.MeetingID)
+	s.cache.meetings.forget(m.MeetingID)
 	if m.CreateQuery == "" {
 		return nil, nil, fmt.Errorf("meeting %s has no stored create parameters: %w", m.MeetingID, ErrServerUnavailable)
 	}
@@ -52,8 +52,8 @@ func (s *MeetingService) recoverForArrival(ctx context.Context, m *Meeting) (*Me
 		return nil, nil, fmt.Errorf("%w: %w", ErrServerUnavailable, err)
 	}
 	now := s.now()
-	s.cache.putMeeting(m, now)
-	s.cache.putServer(srv, now)
+	s.cache.meetings.put(m.MeetingID, m, now)
+	s.cache.servers.put(srv.ID, srv, now)
 	return m, srv, nil
 }
 
@@ -62,15 +62,15 @@ func (s *MeetingService) recoverForArrival(ctx context.Context, m *Meeting) (*Me
 // copy this instance read is used, however old.
 func (s *MeetingService) joinTarget(ctx context.Context, tenantID, meetingID string) (*Meeting, *Server, error) {
 	now := s.now()
-	m, read, fresh, ok := s.cache.meeting(meetingID, now)
+	m, read, fresh, ok := s.cache.meetings.get(meetingID, now)
 	if !fresh {
 		got, err := readBounded(ctx, s.policy.StoreTimeout, func(ctx context.Context) (*Meeting, error) { return s.store.Meeting(ctx, meetingID) })
 		switch {
 		case err == nil:
 			m = got
-			s.cache.putMeeting(m, now)
+			s.cache.meetings.put(m.MeetingID, m, now)
 		case IsNotFound(err):
-			s.cache.forgetMeeting(meetingID)
+			s.cache.meetings.forget(meetingID)
 			return nil, nil, unknownMeeting(meetingID)
 		case !ok:
 			return nil, nil, fmt.Errorf("meeting %s: %w", meetingID, err)
@@ -82,13 +82,13 @@ func (s *MeetingService) joinTarget(ctx context.Context, tenantID, meetingID str
 	if m.TenantID != tenantID {
 		return nil, nil, unknownMeeting(meetingID)
 	}
-	srv, read, fresh, ok := s.cache.server(m.ServerID, now)
+	srv, read, fresh, ok := s.cache.servers.get(m.ServerID, now)
 	if !fresh {
 		got, err := readBounded(ctx, s.policy.StoreTimeout, func(ctx context.Context) (*Server, error) { return s.store.Server(ctx, m.ServerID) })
 		switch {
 		case err == nil:
 			srv = got
-			s.cache.putServer(srv, now)
+			s.cache.servers.put(srv.ID, srv, now)
 		case IsNotFound(err):
 			srv = nil
 		case !ok:
@@ -108,14 +108,14 @@ func (s *MeetingService) joinTenantParams(ctx context.Context, t *Tenant) (Tenan
 		return TenantParams{}, nil
 	}
 	now := s.now()
-	tp, read, fresh, ok := s.cache.tenantParams(t.ID, now)
+	tp, read, fresh, ok := s.cache.tenants.get(t.ID, now)
 	if fresh {
 		return tp, nil
 	}
 	got, err := readBounded(ctx, s.policy.StoreTimeout, func(ctx context.Context) (TenantParams, error) { return s.tenantParams(ctx, t) })
 	switch {
 	case err == nil:
-		s.cache.putTenantParams(t.ID, got, now)
+		s.cache.tenants.put(t.ID, got, now)
 		return got, nil
 	case !ok:
 		return TenantParams{}, err

@@ -87,7 +87,7 @@ func (s *MeetingService) recover(ctx context.Context, m *Meeting, req RecoverReq
 	if res.Previous != nil {
 		from = res.Previous.ServerID
 	}
-	s.cache.forgetMeeting(m.MeetingID)
+	s.cache.meetings.forget(m.MeetingID)
 	s.logger.InfoContext(ctx, "meeting recovered", "meeting_id", m.MeetingID, "server_id", srv.ID, "previous_server_id", from)
 	s.publishMeeting(ctx, MeetingRecovered, res.Meeting, srv.ID, "from "+from)
 	return res.Meeting, srv, nil

@@ -126,24 +126,13 @@ func (h *PassiveHealth) publish(ctx context.Context, serverID string) {
 // instance makes the server suspect here too, and a server the poller finds online again (a
 // successful poll) is cleared. A subscription the broker drops is made again.
 func (h *PassiveHealth) Run(ctx context.Context, sub Subscriber) error {
-	for ctx.Err() == nil {
-		events, err := sub.Subscribe(ctx, TopicServerEvents, TopicServerLoad)
-		if err != nil {
-			h.logger.WarnContext(ctx, "subscribe to server events", "error", err)
-			select {
-			case <-ctx.Done():
-			case <-time.After(time.Second):
-			}
-			continue
+	consume(ctx, sub, h.logger, "passive health", func(e Event) {
+		switch {
+		case e.Type == ServerSuspect:
+			h.mark(e.ServerID)
+		case e.Type == ServerPolled && e.Server != nil && e.Server.Online && e.Detail == "":
+			h.Clear(e.ServerID)
 		}
-		for e := range events {
-			switch {
-			case e.Type == ServerSuspect:
-				h.mark(e.ServerID)
-			case e.Type == ServerPolled && e.Server != nil && e.Server.Online && e.Detail == "":
-				h.Clear(e.ServerID)
-			}
-		}
-	}
+	}, TopicServerEvents, TopicServerLoad)
 	return nil
 }

@@ -90,9 +90,13 @@ func (e *env) demo(ctx context.Context, port, n int, dataDir string) error {
 	if err != nil {
 		return err
 	}
-	servers := scalelite.NewServerService(in.app.store, nil, in.app.pub, false)
+	svc, err := in.app.services()
+	if err != nil {
+		in.close()
+		return err
+	}
 	for _, s := range sim.Servers() {
-		if _, _, err := servers.Add(ctx, scalelite.NewServer{URL: s.URL(), Secret: s.Secret(), State: scalelite.ServerEnabled}); err != nil {
+		if _, _, err := svc.servers.Add(ctx, scalelite.NewServer{URL: s.URL(), Secret: s.Secret(), State: scalelite.ServerEnabled}); err != nil {
 			in.close()
 			return fmt.Errorf("register simulated server: %w", err)
 		}

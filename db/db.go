@@ -71,7 +71,7 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
 	case strings.HasPrefix(dsn, "sqlite:"):
 		err = db.openSQLite(dsn)
 	default:
-		return nil, scalelite.Errorf(scalelite.EINVALID, "database URL %q: want postgres://, postgresql:// or sqlite:PATH", redactDSN(dsn))
+		return nil, scalelite.Errorf(scalelite.EINVALID, "database URL %q: want postgres://, postgresql:// or sqlite:PATH", scalelite.RedactURL(dsn))
 	}
 	if err != nil {
 		return nil, err
@@ -90,7 +90,7 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
 func (db *DB) openPostgres(dsn string) error {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return scalelite.Errorf(scalelite.EINVALID, "database URL %q: %v", redactDSN(dsn), err)
+		return scalelite.Errorf(scalelite.EINVALID, "database URL %q: %v", scalelite.RedactURL(dsn), err)
 	}
 	// bun formats every value into the query text, so each query is unique: preparing and caching
 	// statements would only cost a round trip. The simple protocol sends the text as it is.
@@ -212,20 +212,6 @@ func utcPtr(t *time.Time) *time.Time {
 	}
 	u := utc(*t)
 	return &u
-}
-
-// redactDSN hides a password in a URL-style DSN for messages.
-func redactDSN(dsn string) string {
-	at := strings.LastIndex(dsn, "@")
-	scheme := strings.Index(dsn, "://")
-	if at < 0 || scheme < 0 || at < scheme {
-		return dsn
-	}
-	userinfo := dsn[scheme+3 : at]
-	if user, _, ok := strings.Cut(userinfo, ":"); ok {
-		return dsn[:scheme+3] + user + ":xxxxx" + dsn[at:]
-	}
-	return dsn
 }
 
 var _ scalelite.Store = (*DB)(nil)

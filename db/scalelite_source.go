@@ -33,11 +33,11 @@ type ScaleliteSource struct {
 // checks it holds Scalelite's recordings table.
 func OpenScaleliteSource(ctx context.Context, dsn string) (_ *ScaleliteSource, err error) {
 	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
-		return nil, scalelite.Errorf(scalelite.EINVALID, "Scalelite's database URL %q: want postgres:// or postgresql://", redactDSN(dsn))
+		return nil, scalelite.Errorf(scalelite.EINVALID, "Scalelite's database URL %q: want postgres:// or postgresql://", scalelite.RedactURL(dsn))
 	}
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, scalelite.Errorf(scalelite.EINVALID, "Scalelite's database URL %q: %v", redactDSN(dsn), err)
+		return nil, scalelite.Errorf(scalelite.EINVALID, "Scalelite's database URL %q: %v", scalelite.RedactURL(dsn), err)
 	}
 	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
 	cfg.RuntimeParams["default_transaction_read_only"] = "on"
@@ -51,7 +51,7 @@ func OpenScaleliteSource(ctx context.Context, dsn string) (_ *ScaleliteSource, e
 		}
 	}()
 	if s.tx, err = s.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}); err != nil {
-		return nil, fmt.Errorf("connect to Scalelite's database %s: %w", redactDSN(dsn), err)
+		return nil, fmt.Errorf("connect to Scalelite's database %s: %w", scalelite.RedactURL(dsn), err)
 	}
 	var cols []string
 	err = s.tx.NewRaw(`SELECT column_name FROM information_schema.columns
@@ -65,7 +65,7 @@ WHERE table_schema = current_schema() AND table_name = 'recordings'`).Scan(ctx, 
 	}
 	for _, c := range []string{"id", "record_id", "meeting_id", "published"} {
 		if !s.cols[c] {
-			return nil, scalelite.Errorf(scalelite.EINVALID, "%s does not hold Scalelite's recordings table (no column %s)", redactDSN(dsn), c)
+			return nil, scalelite.Errorf(scalelite.EINVALID, "%s does not hold Scalelite's recordings table (no column %s)", scalelite.RedactURL(dsn), c)
 		}
 	}
 	var ours bool
@@ -74,7 +74,7 @@ WHERE table_schema = current_schema() AND table_name = 'recordings'`).Scan(ctx, 
 		return nil, fmt.Errorf("read Scalelite's schema: %w", err)
 	}
 	if ours {
-		return nil, scalelite.Errorf(scalelite.EINVALID, "%s is a database of this balancer, not Scalelite's: give --database Scalelite's DATABASE_URL", redactDSN(dsn))
+		return nil, scalelite.Errorf(scalelite.EINVALID, "%s is a database of this balancer, not Scalelite's: give --database Scalelite's DATABASE_URL", scalelite.RedactURL(dsn))
 	}
 	return s, nil
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/scalelite-go/scalelite/internal/scalelite"
 	"github.com/uptrace/bun"
 )
 
@@ -109,7 +110,7 @@ func (db *DB) checkSchema(ctx context.Context) error {
 		return err
 	}
 	if t.rails() {
-		return &scaleliteSchemaError{dsn: redactDSN(db.dsn)}
+		return &scaleliteSchemaError{dsn: scalelite.RedactURL(db.dsn)}
 	}
 	if !t.Legacy || t.Ours {
 		return nil

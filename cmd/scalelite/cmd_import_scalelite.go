@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"text/tabwriter"
 	"time"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/scalelite-go/scalelite/db"
 	"github.com/scalelite-go/scalelite/internal/redisstore"
+	"github.com/scalelite-go/scalelite/internal/scalelite"
 	"github.com/scalelite-go/scalelite/internal/scaleliteimport"
 )
 
@@ -107,20 +107,8 @@ func importAuditArgs(redisURL, namespace, dbURL string, opt scaleliteimport.Opti
 				"overwritten": c.Overwritten, "conflicts": c.Conflicts, "skipped": c.Skipped}
 		}
 	}
-	return map[string]any{"redis": redactURL(redisURL), "redisNamespace": namespace, "database": redactURL(dbURL),
+	return map[string]any{"redis": scalelite.RedactURL(redisURL), "redisNamespace": namespace, "database": scalelite.RedactURL(dbURL),
 		"overwrite": opt.Overwrite, "counts": counts}
-}
-
-// redactURL hides the password of a URL for audit entries and messages.
-func redactURL(raw string) string {
-	if raw == "" {
-		return ""
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	return u.Redacted()
 }
 
 func writeImportSummary(w io.Writer, sum *scaleliteimport.Summary) {

@@ -110,7 +110,7 @@ func (f *Forwarder) Forward(ctx context.Context, d Delivery) error {
 		}
 		errs = append(errs, err)
 	}
-	return fmt.Errorf("post analytics of %s to %s: %w", meetingID, bbb.RedactURL(cd.AnalyticsCallbackURL), errors.Join(errs...))
+	return fmt.Errorf("post analytics of %s to %s: %w", meetingID, scalelite.RedactURL(cd.AnalyticsCallbackURL), errors.Join(errs...))
 }
 
 func (f *Forwarder) post(ctx context.Context, url, secret string, body []byte) (int, error) {

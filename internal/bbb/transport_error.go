@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"syscall"
 	"time"
+
+	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
 // Error classes of a TransportError: what went wrong, in a word fit for logs and metrics.
@@ -109,5 +111,7 @@ func classify(err error, timeout bool, status int) string {
 	return ClassOther
 }
 
-// redactedActionURL is ActionURL without userinfo, query or fragment, for messages.
-func redactedActionURL(ep Endpoint, action string) string { return RedactURL(ActionURL(ep, action)) }
+// redactedActionURL is ActionURL without password, query or fragment, for messages.
+func redactedActionURL(ep Endpoint, action string) string {
+	return scalelite.RedactURL(ActionURL(ep, action))
+}

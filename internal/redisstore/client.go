@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/redis/rueidis"
+	"github.com/scalelite-go/scalelite/internal/scalelite"
 )
 
 // Client is the process's one connection to Redis: a rueidis client with server-assisted
@@ -49,7 +49,7 @@ func Connect(ctx context.Context, redisURL, namespace string, logger *slog.Logge
 		rc.Close()
 		return nil, connectError(redisURL, err)
 	}
-	logger.Info("connected to redis", "url", redactURL(redisURL), "key_prefix", c.ns,
+	logger.Info("connected to redis", "url", scalelite.RedactURL(redisURL), "key_prefix", c.ns,
 		"client_side_cache", !opt.DisableCache)
 	return c, nil
 }
@@ -57,7 +57,7 @@ func Connect(ctx context.Context, redisURL, namespace string, logger *slog.Logge
 func clientOption(redisURL string) (rueidis.ClientOption, error) {
 	opt, err := rueidis.ParseURL(redisURL)
 	if err != nil {
-		return opt, fmt.Errorf("parse redis URL %s: %w", redactURL(redisURL), err)
+		return opt, fmt.Errorf("parse redis URL %s: %w", scalelite.RedactURL(redisURL), err)
 	}
 	if opt.Dialer.Timeout == 0 {
 		opt.Dialer.Timeout = connectTimeout
@@ -66,7 +66,7 @@ func clientOption(redisURL string) (rueidis.ClientOption, error) {
 }
 
 func connectError(redisURL string, err error) error {
-	msg := "connect to redis " + redactURL(redisURL)
+	msg := "connect to redis " + scalelite.RedactURL(redisURL)
 	if errors.Is(err, rueidis.ErrNoCache) {
 		msg += " (the server lacks RESP3 client tracking; add client_cache=0 to the URL)"
 	}
@@ -121,13 +121,4 @@ func checkNamespace(ns string) error {
 		return fmt.Errorf("redis namespace %q must not contain braces or whitespace", ns)
 	}
 	return nil
-}
-
-// redactURL hides the password of a Redis URL for messages.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	return u.Redacted()
 }
